@@ -1,0 +1,38 @@
+# Helper functions shared by every directory: warning flags, sanitizers, and registration of
+# libraries, tests and benchmarks so each CMakeLists.txt stays a list of what it builds.
+
+function(lashup_set_global_flags)
+  add_compile_options(-Wall -Wextra -Wpedantic -Wno-unused-parameter)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # GCC 12 reports false -Wrestrict positives inside std::string concatenation (GCC PR105651).
+    add_compile_options(-Wno-restrict)
+  endif()
+  if(LASHUP_WERROR)
+    add_compile_options(-Werror)
+  endif()
+  if(LASHUP_SANITIZE)
+    add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                        -fno-sanitize-recover=undefined)
+    add_link_options(-fsanitize=address,undefined)
+  endif()
+  if(LASHUP_TSAN)
+    add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=thread)
+  endif()
+endfunction()
+
+# lashup_test(NAME SOURCES... [LIBS libs...]): a GoogleTest binary registered with ctest.
+function(lashup_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  include(GoogleTest)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+endfunction()
+
+# lashup_bench(NAME SOURCES... [LIBS libs...]): a Google Benchmark program (not run by ctest).
+function(lashup_bench name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} benchmark::benchmark benchmark::benchmark_main)
+endfunction()

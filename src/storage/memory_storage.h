@@ -1,0 +1,49 @@
+// MemoryStorage: an in-memory Storage that models what a crash keeps.
+//
+// Writes are visible at once. Batches applied with kBuffered stay volatile until a later kSync
+// batch (or Sync()) makes them durable, as a write-ahead log does after fsync. `Crash()` drops
+// every volatile batch, so tests and the simulator see exactly what an unlucky power cut would
+// leave: pessimistic on purpose, since RocksDB may keep more but never promises to.
+#ifndef LASHUP_STORAGE_MEMORY_STORAGE_H_
+#define LASHUP_STORAGE_MEMORY_STORAGE_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "storage/storage.h"
+
+namespace lashup {
+
+class MemoryStorage final : public Storage {
+ public:
+  Status Apply(const WriteBatch& batch, Durability durability) override;
+  std::optional<std::string> Get(Column column, const std::string& key) const override;
+  std::vector<std::pair<std::string, std::string>> Scan(Column column,
+                                                        const std::string& prefix) const override;
+
+  // Makes every applied batch durable.
+  void Sync();
+  // Forgets every batch applied since the last sync.
+  void Crash();
+
+  uint64_t batches_applied() const { return batches_applied_; }
+  uint64_t syncs() const { return syncs_; }
+  size_t unsynced_batches() const { return unsynced_.size(); }
+
+ private:
+  using Table = std::array<std::map<std::string, std::string, std::less<>>, 3>;
+  static void ApplyTo(Table& table, const WriteBatch& batch);
+
+  Table current_;
+  Table durable_;
+  std::vector<WriteBatch> unsynced_;
+  uint64_t batches_applied_ = 0;
+  uint64_t syncs_ = 0;
+};
+
+}  // namespace lashup
+
+#endif  // LASHUP_STORAGE_MEMORY_STORAGE_H_

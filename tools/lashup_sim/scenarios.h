@@ -1,0 +1,15 @@
+// The scenarios lashup-sim can run. Each prints a human-readable timeline to stderr (unless
+// --quiet) and exactly one JSON object of figures to stdout, and returns the process exit code.
+#ifndef LASHUP_TOOLS_LASHUP_SIM_SCENARIOS_H_
+#define LASHUP_TOOLS_LASHUP_SIM_SCENARIOS_H_
+
+#include <string>
+#include <vector>
+
+namespace lashup::tools {
+
+int RunDemoScenario(const std::vector<std::string>& args);
+
+}  // namespace lashup::tools
+
+#endif  // LASHUP_TOOLS_LASHUP_SIM_SCENARIOS_H_
