@@ -110,12 +110,8 @@ Status SimWorld::Impl::Resume(uint32_t index) {
   return Status::Ok();
 }
 
-void SimWorld::Impl::RunStep(uint32_t index,
-                             const std::function<void(Core&, const Now&, Effects&)>& step) {
+void SimWorld::Impl::AfterStep(uint32_t index) {
   NodeState& node = nodes_[index];
-  const Now now = LocalNow(node);
-  effects_.Clear();
-  step(*node.core, now, effects_);
   ++stats_.steps;
   if (options_.check_invariants) node.core->CheckInvariants();
   if (observer_) observer_(node.id, Duration(now_), effects_);

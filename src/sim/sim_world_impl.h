@@ -119,7 +119,17 @@ class SimWorld::Impl {
   Result<uint32_t> Find(const NodeId& id) const;
   uint32_t Intern(const NodeId& id);
   void BuildAndStart(uint32_t node);
-  void RunStep(uint32_t node, const std::function<void(Core&, const Now&, Effects&)>& step);
+  // Runs one core step and applies its effects. A template so the per-step callable is never
+  // wrapped in a heap-allocating std::function on the hot path.
+  template <typename StepFn>
+  void RunStep(uint32_t node, StepFn&& step) {
+    sim_internal::NodeState& state = nodes_[node];
+    const Now now = LocalNow(state);
+    effects_.Clear();
+    step(*state.core, now, effects_);
+    AfterStep(node);
+  }
+  void AfterStep(uint32_t node);
   void ApplyEffects(uint32_t node);
   void ApplyTimers(uint32_t node);
   bool Step();

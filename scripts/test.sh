@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds everything (library, tools, tests, property tests, benchmarks, fuzz targets) with
+# -Werror, builds the libFuzzer target with clang, and runs the whole test suite with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+jobs=$(nproc)
+
+# The frame-decoder fuzz target under clang + libFuzzer; ctest runs it for a bounded number of
+# inputs (see src/wire/CMakeLists.txt).
+CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DLASHUP_BUILD_TESTS=OFF -DLASHUP_BUILD_BENCHMARKS=OFF -DLASHUP_BUILD_TOOLS=OFF \
+  -DLASHUP_BUILD_CHAOS=OFF -DLASHUP_BUILD_FUZZERS=ON >/dev/null
+cmake --build build/fuzz --target frame_decoder_fuzz
+
+cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLASHUP_BUILD_TESTS=ON \
+  -DLASHUP_BUILD_BENCHMARKS=ON -DLASHUP_BUILD_TOOLS=ON -DLASHUP_BUILD_CHAOS=ON \
+  -DLASHUP_BUILD_FUZZERS=ON -DLASHUP_LIBFUZZER_BINARY="$PWD/build/fuzz/src/wire/frame_decoder_fuzz" \
+  >/dev/null
+cmake --build build/test -j "$jobs"
+ctest --test-dir build/test --output-on-failure -j "$jobs"
