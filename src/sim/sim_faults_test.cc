@@ -232,7 +232,7 @@ TEST_F(SimFaultsTest, SendModes) {
   EXPECT_EQ(Nonces("b").size(), 1u);
 }
 
-TEST_F(SimFaultsTest, ConnectToUnknownPeerTimesOutWithOneDownNotice) {
+TEST_F(SimFaultsTest, ConnectToUnknownPeerIsRefusedWithOneDownNotice) {
   Start();
   Do(*world_, N("a"), [](Effects& out) { out.Connect(N("nobody")); });
   world_->RunFor(seconds(30));  // many retries with backoff, one notice
@@ -250,6 +250,58 @@ TEST_F(SimFaultsTest, DisconnectTellsThePeer) {
   EXPECT_FALSE(world_->IsLinkUp(N("a"), N("b")));
   EXPECT_EQ(Rec(*world_, N("b")).Of(Input::Kind::kDown).size(), 1u);
   EXPECT_TRUE(Rec(*world_, N("a")).Of(Input::Kind::kDown).empty());
+}
+
+TEST_F(SimFaultsTest, ConnectToSilentPeerTimesOut) {
+  Start();
+  world_->Partition({N("a")}, {N("b")});
+  const Duration asked = world_->now();
+  Do(*world_, N("a"), [](Effects& out) { out.Connect(N("b")); });
+  world_->RunFor(seconds(5));
+  auto downs = Rec(*world_, N("a")).Of(Input::Kind::kDown);
+  ASSERT_EQ(downs.size(), 1u);
+  EXPECT_EQ(downs[0].true_time - asked, SimOptions{}.network.connect_timeout);
+}
+
+// Regression: the acceptor's up notice and a down notice right after it used independent
+// latencies, so the acceptor could hear "down" before "up" and believe a dead link was up.
+TEST(SimNoticeOrderTest, AcceptorHearsUpBeforeDownForEverySeed) {
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    SimOptions options;
+    options.seed = seed;
+    SimWorld world(options);
+    ASSERT_TRUE(world.AddNode(N("a"), Recording(&world)).ok());
+    ASSERT_TRUE(world.AddNode(N("b"), Recording(&world)).ok());
+    Do(world, N("a"), [](Effects& out) { out.Connect(N("b")); });
+    ASSERT_TRUE(world.RunUntil([&] { return world.IsLinkUp(N("a"), N("b")); }, seconds(5)));
+    Do(world, N("a"), [](Effects& out) { out.Disconnect(N("b")); });
+    world.RunFor(seconds(1));
+    std::vector<Input::Kind> kinds;
+    for (const Input& in : Rec(world, N("b")).inputs()) {
+      if (in.kind == Input::Kind::kUp || in.kind == Input::Kind::kDown) kinds.push_back(in.kind);
+    }
+    ASSERT_EQ(kinds, (std::vector<Input::Kind>{Input::Kind::kUp, Input::Kind::kDown}))
+        << "seed " << seed;
+  }
+}
+
+// Regression: a message held by a pause released its in-flight slot twice.
+TEST_F(SimFaultsTest, InFlightBoundHoldsAcrossAPause) {
+  SimOptions options;
+  options.network.max_in_flight_per_path = 5;
+  options.network.tail_probability = 0;
+  Start(options);
+  Connect("a", "b");
+  ASSERT_TRUE(world_->Pause(N("b")).ok());
+  SendPings("a", "b", 5);
+  world_->RunFor(seconds(1));  // they arrive and wait for b
+  SendPings("a", "b", 5);      // five more in flight: the path is full
+  ASSERT_TRUE(world_->Resume(N("b")).ok());
+  world_->RunFor(std::chrono::microseconds(50));  // held ones handled; new ones still flying
+  SendPings("a", "b", 5);
+  world_->RunFor(seconds(1));
+  EXPECT_EQ(world_->stats().dropped_overflow, 5u);
+  EXPECT_EQ(Nonces("b").size(), 10u);
 }
 
 }  // namespace

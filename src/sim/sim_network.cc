@@ -79,18 +79,30 @@ void SimWorld::Impl::UnwantLink(uint32_t node, uint32_t peer) {
   }
 }
 
+// The end that dials: one that wants the link and is running (the lower id when both do).
+// Returns false when no end qualifies.
+bool SimWorld::Impl::PickInitiator(uint32_t lo, uint32_t hi, Link& link) {
+  for (int side = 0; side < 2; ++side) {
+    const uint32_t self = side == 0 ? lo : hi;
+    if (link.want[side] && nodes_[self].alive) {
+      link.initiator = self;
+      return true;
+    }
+  }
+  return false;
+}
+
 void SimWorld::Impl::MaybeScheduleAttempt(uint32_t a, uint32_t b, int64_t delay) {
   const uint32_t lo = std::min(a, b);
   const uint32_t hi = std::max(a, b);
   Link& link = LinkFor(lo, hi);
-  if (link.up || link.attempt_pending || !(link.want[0] || link.want[1])) return;
+  if (link.up || link.attempt_pending || !PickInitiator(lo, hi, link)) return;
   link.attempt_pending = true;
-  link.initiator = link.want[0] ? lo : hi;
   SimEvent event;
   event.time = now_ + delay;
   event.kind = EventKind::kConnectAttempt;
-  event.node = link.initiator;
-  event.peer = link.initiator == lo ? hi : lo;
+  event.node = lo;
+  event.peer = hi;
   event.aux = link.epoch;
   Schedule(event);
 }
@@ -98,11 +110,15 @@ void SimWorld::Impl::MaybeScheduleAttempt(uint32_t a, uint32_t b, int64_t delay)
 void SimWorld::Impl::OnConnectAttempt(const SimEvent& event) {
   Link& link = LinkFor(event.node, event.peer);
   if (link.epoch != event.aux || link.up) return;
-  link.attempt_pending = false;
-  if (!(link.want[0] || link.want[1]) || !nodes_[event.node].alive) return;
-  link.attempt_pending = true;  // until established or failed
+  // Re-pick: the end that asked may have crashed or changed its mind since.
+  if (!PickInitiator(event.node, event.peer, link)) {
+    link.attempt_pending = false;
+    return;
+  }
+  const uint32_t initiator = link.initiator;
+  const uint32_t acceptor = initiator == event.node ? event.peer : event.node;
   SimEvent next = event;
-  switch (ConnectProblem(event.node, event.peer)) {
+  switch (ConnectProblem(initiator, acceptor)) {
     case StatusCode::kOk:  // handshake: one round trip
       next.kind = EventKind::kLinkEstablished;
       next.time = now_ + SampleLatency() + SampleLatency();
@@ -122,7 +138,9 @@ void SimWorld::Impl::OnConnectAttempt(const SimEvent& event) {
 void SimWorld::Impl::OnLinkEstablished(const SimEvent& event) {
   Link& link = LinkFor(event.node, event.peer);
   if (link.epoch != event.aux || link.up) return;
-  if (ConnectProblem(event.node, event.peer) != StatusCode::kOk) {
+  const uint32_t initiator = link.initiator;
+  const uint32_t acceptor = initiator == event.node ? event.peer : event.node;
+  if (!nodes_[initiator].alive || ConnectProblem(initiator, acceptor) != StatusCode::kOk) {
     SimEvent failed = event;
     failed.kind = EventKind::kConnectFailed;
     failed.time = now_;
@@ -136,8 +154,8 @@ void SimWorld::Impl::OnLinkEstablished(const SimEvent& event) {
   link.told_down[0] = link.told_down[1] = false;
   ++stats_.link_ups;
   // The initiator learns first; the acceptor when the last handshake flight arrives.
-  Notify(event.node, event.peer, true, now_);
-  Notify(event.peer, event.node, true, now_ + SampleLatency());
+  Notify(initiator, acceptor, true, now_);
+  Notify(acceptor, initiator, true, now_ + SampleLatency());
 }
 
 void SimWorld::Impl::OnConnectFailed(const SimEvent& event) {
@@ -163,7 +181,12 @@ int64_t SimWorld::Impl::NextBackoff(Link& link) {
   return rng_.Jitter(Duration(link.backoff), 0.2).count();
 }
 
+// Notices to one end of one link keep their order (up never overtakes the down that followed it).
 void SimWorld::Impl::Notify(uint32_t node, uint32_t peer, bool up, int64_t at) {
+  Link& link = LinkFor(node, peer);
+  int64_t& last = link.last_notice[Side(node, node, peer)];
+  at = std::max(at, last);
+  last = at;
   SimEvent event;
   event.time = at;
   event.kind = EventKind::kLinkNotice;

@@ -170,5 +170,44 @@ TEST(SimPingPongTest, PongCountSurvivesOnlyAsFarAsItWasSynced) {
   EXPECT_EQ(core->recovered_pongs(), pongs / 7 * 7);
 }
 
+// Regression: when the end dialling a wanted link crashed, the other end's wish was forgotten.
+TEST_F(SimNodesTest, OtherEndKeepsDiallingWhenTheDiallerCrashes) {
+  NetworkConfig network;
+  network.connect_timeout = milliseconds(1);  // so the pending event is a retry, not a timeout
+  world_.SetNetwork(network);
+  Do(world_, N("b"), [](Effects& out) { out.Connect(N("a")); });  // both ends want it
+  world_.Partition({N("a")}, {N("b")});
+  world_.RunFor(seconds(5));  // link broken, retries failing
+  ASSERT_FALSE(world_.IsLinkUp(N("a"), N("b")));
+  ASSERT_TRUE(world_.Crash(N("a")).ok());
+  world_.RunFor(seconds(10));  // the pending attempt comes due while a is down
+  world_.HealAll();
+  ASSERT_TRUE(world_.Restart(N("a")).ok());  // the new a asks for nothing
+  ASSERT_TRUE(world_.RunUntil([&] { return world_.IsLinkUp(N("a"), N("b")); }, seconds(30)));
+}
+
+// Regression: a drift change left pending timers at their old true times.
+TEST_F(SimNodesTest, DriftChangeReschedulesPendingTimers) {
+  const Instant deadline = world_.NodeNow(N("a"))->mono + seconds(10);
+  const Duration start = world_.now();
+  Do(world_, N("a"), [&](Effects& out) { out.SetTimer({Component::kTest, 3, 0}, deadline); });
+  world_.RunFor(seconds(1));
+  ASSERT_TRUE(world_.SetClockDrift(N("a"), 100'000).ok());
+  world_.RunFor(seconds(20));
+  auto timers = Rec(world_, N("a")).Of(Input::Kind::kTimer);
+  ASSERT_EQ(timers.size(), 1u);
+  EXPECT_GE(timers[0].now.mono, deadline);
+  EXPECT_LT(timers[0].now.mono, deadline + std::chrono::microseconds(1));
+  EXPECT_NEAR(std::chrono::duration<double>(timers[0].true_time - start).count(), 1 + 9 / 1.1,
+              1e-6);
+}
+
+TEST_F(SimNodesTest, NodesAreListedInTheOrderAdded) {
+  world_.Clog(N("later"), N("a"), seconds(1));  // names an id before it is added
+  ASSERT_TRUE(world_.AddNode(N("c"), Recording(&world_)).ok());
+  ASSERT_TRUE(world_.AddNode(N("later"), Recording(&world_)).ok());
+  EXPECT_EQ(world_.Nodes(), (std::vector<NodeId>{N("a"), N("b"), N("c"), N("later")}));
+}
+
 }  // namespace
 }  // namespace lashup

@@ -1,6 +1,7 @@
 // SimWorld: the event loop, node lifecycle and the public forwarding layer.
 #include "lashup/testing/sim_world.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -42,6 +43,7 @@ Status SimWorld::Impl::AddNode(const NodeId& id, CoreFactory factory) {
   NodeState& node = nodes_[index];
   node.exists = true;
   node.factory = std::move(factory);
+  added_.push_back(index);
   // Boot time differs per node, so no core can assume its monotonic clock starts at zero.
   node.clock.mono_base = static_cast<int64_t>(rng_.Uniform(1'000'000)) * 1'000'000'000;
   node.clock.anchor_true = now_;
@@ -142,19 +144,33 @@ void SimWorld::Impl::ApplyTimers(uint32_t index) {
   for (const TimerOp& op : effects_.timers()) {
     if (op.cancel) {
       node.timers.erase(op.id);
-      continue;
+    } else {
+      ScheduleTimer(index, op.id, op.at);
     }
-    const uint64_t generation = ++next_timer_generation_;
-    node.timers[op.id] = generation;
-    SimEvent event;
-    event.time = std::max(now_, LocalToTrue(node, op.at));
-    event.kind = EventKind::kTimer;
-    event.node = index;
-    event.incarnation = node.incarnation;
-    event.aux = generation;
-    event.timer = op.id;
-    Schedule(event);
   }
+}
+
+// A new generation makes any earlier event for the same id stale.
+void SimWorld::Impl::ScheduleTimer(uint32_t index, TimerId id, Instant at) {
+  NodeState& node = nodes_[index];
+  const uint64_t generation = ++next_timer_generation_;
+  node.timers[id] = {generation, at};
+  SimEvent event;
+  event.time = std::max(now_, LocalToTrue(node, at));
+  event.kind = EventKind::kTimer;
+  event.node = index;
+  event.incarnation = node.incarnation;
+  event.aux = generation;
+  event.timer = id;
+  Schedule(event);
+}
+
+// After a drift change the same local deadline falls at another true time.
+void SimWorld::Impl::RescheduleTimers(uint32_t index) {
+  std::vector<std::pair<TimerId, Instant>> pending;
+  for (const auto& [id, timer] : nodes_[index].timers) pending.emplace_back(id, timer.at);
+  std::sort(pending.begin(), pending.end());  // event order must not depend on hash order
+  for (const auto& [id, at] : pending) ScheduleTimer(index, id, at);
 }
 
 void SimWorld::Impl::Schedule(SimEvent event) {
@@ -214,8 +230,11 @@ bool SimWorld::Impl::DeferIfPaused(SimEvent& event) {
 void SimWorld::Impl::DeliverMessage(SimEvent& event) {
   const uint32_t slot = static_cast<uint32_t>(event.aux);
   NodeState& node = nodes_[event.node];
-  auto path = paths_.find(sim_internal::PairKey(event.peer, event.node));
-  if (path != paths_.end() && path->second.in_flight > 0) --path->second.in_flight;
+  if (event.flag == 0) {  // released once, even if a pause makes it wait and come back
+    event.flag = 1;
+    auto path = paths_.find(sim_internal::PairKey(event.peer, event.node));
+    if (path != paths_.end() && path->second.in_flight > 0) --path->second.in_flight;
+  }
   if (!node.alive || node.incarnation != event.incarnation) {
     TakeMessage(slot);
     ++stats_.dropped_dead;
@@ -237,7 +256,7 @@ void SimWorld::Impl::FireTimer(const SimEvent& event) {
   NodeState& node = nodes_[event.node];
   if (!node.alive || node.incarnation != event.incarnation) return;
   auto it = node.timers.find(event.timer);
-  if (it == node.timers.end() || it->second != event.aux) return;  // replaced or cancelled
+  if (it == node.timers.end() || it->second.generation != event.aux) return;  // stale
   SimEvent copy = event;
   if (DeferIfPaused(copy)) return;
   node.timers.erase(it);
@@ -316,6 +335,7 @@ Status SimWorld::SetClockDrift(const NodeId& id, int64_t ppm) {
   LASHUP_ASSIGN_OR_RETURN(uint32_t index, impl_->Find(id));
   impl_->Reanchor(impl_->nodes_[index]);
   impl_->nodes_[index].clock.drift_ppm = ppm;
+  impl_->RescheduleTimers(index);
   return Status::Ok();
 }
 
@@ -331,9 +351,7 @@ bool SimWorld::IsPaused(const NodeId& id) const {
 
 std::vector<NodeId> SimWorld::Nodes() const {
   std::vector<NodeId> out;
-  for (const NodeState& node : impl_->nodes_) {
-    if (node.exists) out.push_back(node.id);
-  }
+  for (uint32_t index : impl_->added_) out.push_back(impl_->nodes_[index].id);
   return out;
 }
 

@@ -26,7 +26,7 @@ namespace lashup {
 namespace sim_internal {
 
 enum class EventKind : uint8_t {
-  kDeliver,          // aux: message slot; hash: content hash
+  kDeliver,          // aux: message slot; hash: content hash; flag: 1 once in-flight released
   kTimer,            // aux: timer generation
   kLinkNotice,       // flag: 1 up, 0 down
   kConnectAttempt,   // node: initiator; aux: link epoch
@@ -74,7 +74,11 @@ struct NodeState {
   bool paused = false;
   uint32_t incarnation = 0;
   NodeClock clock;
-  std::unordered_map<TimerId, uint64_t> timers;  // id -> pending generation
+  struct PendingTimer {
+    uint64_t generation = 0;
+    Instant at;  // the node-local deadline the core asked for
+  };
+  std::unordered_map<TimerId, PendingTimer> timers;
   std::vector<SimEvent> deferred;                // inputs that arrived while paused
   std::set<uint32_t> links;                      // peers with a link record, ordered
 };
@@ -86,6 +90,7 @@ struct Link {
   bool told_down[2] = {false, false};
   bool attempt_pending = false;
   uint32_t initiator = 0;
+  int64_t last_notice[2] = {0, 0};  // time of the latest notice scheduled for each end
   uint64_t epoch = 0;
   int64_t backoff = 0;
 };
@@ -132,6 +137,8 @@ class SimWorld::Impl {
   void AfterStep(uint32_t node);
   void ApplyEffects(uint32_t node);
   void ApplyTimers(uint32_t node);
+  void ScheduleTimer(uint32_t node, TimerId id, Instant at);
+  void RescheduleTimers(uint32_t node);
   bool Step();
   void Dispatch(sim_internal::SimEvent& event);
   bool DeferIfPaused(sim_internal::SimEvent& event);
@@ -159,6 +166,7 @@ class SimWorld::Impl {
   const sim_internal::Link* FindLink(uint32_t a, uint32_t b) const;
   void WantLink(uint32_t node, uint32_t peer);
   void UnwantLink(uint32_t node, uint32_t peer);
+  bool PickInitiator(uint32_t lo, uint32_t hi, sim_internal::Link& link);
   void MaybeScheduleAttempt(uint32_t a, uint32_t b, int64_t delay);
   void OnConnectAttempt(const sim_internal::SimEvent& event);
   void OnLinkEstablished(const sim_internal::SimEvent& event);
@@ -186,6 +194,7 @@ class SimWorld::Impl {
       queue_;
   std::deque<sim_internal::NodeState> nodes_;  // deque: stable addresses for GetStorage
   std::unordered_map<NodeId, uint32_t> index_;
+  std::vector<uint32_t> added_;  // real nodes, in the order added
   std::unordered_map<uint64_t, sim_internal::Link> links_;
   std::unordered_map<uint64_t, sim_internal::PathState> paths_;
   std::vector<int64_t> node_clog_until_;
