@@ -10,7 +10,7 @@ jobs=$(nproc)
 # inputs (see src/wire/CMakeLists.txt).
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DLASHUP_BUILD_TESTS=OFF -DLASHUP_BUILD_BENCHMARKS=OFF -DLASHUP_BUILD_TOOLS=OFF \
-  -DLASHUP_BUILD_CHAOS=OFF -DLASHUP_BUILD_FUZZERS=ON >/dev/null
+  -DLASHUP_BUILD_CHAOS=OFF -DLASHUP_BUILD_FUZZERS=ON -DLASHUP_FUZZ_INSTRUMENT=ON >/dev/null
 cmake --build build/fuzz --target frame_decoder_fuzz
 
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLASHUP_BUILD_TESTS=ON \

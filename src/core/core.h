@@ -40,8 +40,9 @@ class Core {
 // What a driver hands a core when it builds one (at first start and at every restart).
 struct CoreContext {
   NodeId self;
-  uint64_t seed = 0;                 // seeds the core's Rng
-  const StorageReader* recovered;    // what survived in storage; never null
+  uint64_t seed = 0;  // seeds the core's Rng
+  // What survived in storage. Drivers always set it (an empty store for a new node).
+  const StorageReader* recovered = nullptr;
 };
 
 using CoreFactory = std::function<std::unique_ptr<Core>(const CoreContext&)>;

@@ -55,7 +55,9 @@ class Effects {
     net_.push_back({NetOp::Kind::kSend, mode, to, std::move(message)});
   }
   // Ask for a long-lived connection to `peer`; the driver keeps reconnecting (with backoff) until
-  // Disconnect, and reports each up/down through the core's OnConnection.
+  // Disconnect, and reports each up/down through the core's OnConnection. A failed first attempt
+  // reports down once; silent retries follow. The end that calls Disconnect gets no notice (it
+  // knows); the other end gets down and, if it still wants the link, reconnects.
   void Connect(const NodeId& peer) { net_.push_back({NetOp::Kind::kConnect, {}, peer, {}}); }
   void Disconnect(const NodeId& peer) { net_.push_back({NetOp::Kind::kDisconnect, {}, peer, {}}); }
 

@@ -9,6 +9,7 @@
 #ifndef LASHUP_CORE_PERSISTENCE_H_
 #define LASHUP_CORE_PERSISTENCE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,7 @@ enum class Column : uint8_t {
   kKv = 1,     // KV state and its causal metadata
   kTest = 2,   // used by tests and the simulator's test core
 };
+inline constexpr size_t kColumnCount = 3;
 
 enum class Durability : uint8_t {
   // Applied now; survives a process crash in production (RocksDB WAL in the page cache) but not a

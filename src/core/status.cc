@@ -1,6 +1,6 @@
 #include "lashup/status.h"
 
-#include <cstdio>
+#include "core/check.h"
 
 namespace lashup {
 
@@ -87,9 +87,8 @@ Status UnauthenticatedError(std::string m) {
 
 namespace internal {
 void DieBadResultAccess(const Status& status) {
-  std::fprintf(stderr, "lashup: Result::value() called on an error: %s\n",
-               status.ToString().c_str());
-  std::abort();
+  CheckFailed("result.ok()", __FILE__, __LINE__,
+              "Result::value() called on an error: " + status.ToString());
 }
 }  // namespace internal
 

@@ -43,8 +43,9 @@ struct TimerId {
 template <>
 struct std::hash<lashup::TimerId> {
   size_t operator()(const lashup::TimerId& t) const noexcept {
-    return lashup::Mix64(t.key ^ (static_cast<uint64_t>(t.kind) << 8) ^
-                         static_cast<uint64_t>(t.component));
+    // Each field is mixed on its own so that no two fields can cancel each other out.
+    const uint64_t tag = (static_cast<uint64_t>(t.component) << 32) | t.kind;
+    return lashup::Mix64(t.key ^ lashup::Mix64(tag));
   }
 };
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/check.h"
+
 namespace lashup {
 namespace {
 
@@ -38,11 +40,8 @@ Result<NodeId> NodeId::Parse(std::string_view text) {
 
 NodeId NodeId::FromLiteral(std::string_view text) {
   Result<NodeId> id = Parse(text);
-  if (!id.ok()) {
-    std::fprintf(stderr, "lashup: bad node id literal '%.*s': %s\n", static_cast<int>(text.size()),
-                 text.data(), id.status().ToString().c_str());
-    std::abort();
-  }
+  LASHUP_CHECK(id.ok(), "bad node id literal '" + std::string(text) + "': " +
+                            id.status().ToString());
   return std::move(id).value();
 }
 

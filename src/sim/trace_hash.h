@@ -1,4 +1,6 @@
-// TraceHash: an order-sensitive 64-bit digest of everything a simulation delivered.
+// TraceHash: an order-sensitive 64-bit digest of what a simulation delivered: the time, receiver,
+// sender and content of each message (its encoded bytes when the codec round trip is on, only its
+// kind when it is off), each timer firing and each connection notice.
 //
 // Two runs with the same seed must fold the same values in the same order; any divergence
 // (nondeterminism in a core, unordered iteration deciding a send, a clock read) changes it.

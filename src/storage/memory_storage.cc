@@ -27,18 +27,26 @@ Status MemoryStorage::Apply(const WriteBatch& batch, Durability durability) {
   return Status::Ok();
 }
 
+const std::map<std::string, std::string, std::less<>>* MemoryStorage::ColumnOf(
+    Column column) const {
+  const auto index = static_cast<size_t>(column);
+  return index < current_.size() ? &current_[index] : nullptr;
+}
+
 std::optional<std::string> MemoryStorage::Get(Column column, const std::string& key) const {
-  const auto& table = current_[static_cast<size_t>(column)];
-  auto it = table.find(key);
-  if (it == table.end()) return std::nullopt;
+  const auto* table = ColumnOf(column);
+  if (table == nullptr) return std::nullopt;
+  auto it = table->find(key);
+  if (it == table->end()) return std::nullopt;
   return it->second;
 }
 
 std::vector<std::pair<std::string, std::string>> MemoryStorage::Scan(
     Column column, const std::string& prefix) const {
   std::vector<std::pair<std::string, std::string>> out;
-  const auto& table = current_[static_cast<size_t>(column)];
-  for (auto it = table.lower_bound(prefix); it != table.end(); ++it) {
+  const auto* table = ColumnOf(column);
+  if (table == nullptr) return out;
+  for (auto it = table->lower_bound(prefix); it != table->end(); ++it) {
     if (it->first.compare(0, prefix.size(), prefix) != 0) break;
     out.emplace_back(it->first, it->second);
   }

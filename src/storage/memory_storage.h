@@ -34,7 +34,9 @@ class MemoryStorage final : public Storage {
   size_t unsynced_batches() const { return unsynced_.size(); }
 
  private:
-  using Table = std::array<std::map<std::string, std::string, std::less<>>, 3>;
+  using Table = std::array<std::map<std::string, std::string, std::less<>>, kColumnCount>;
+  // Null for a column value outside the enum.
+  const std::map<std::string, std::string, std::less<>>* ColumnOf(Column column) const;
   static void ApplyTo(Table& table, const WriteBatch& batch);
 
   Table current_;

@@ -4,6 +4,8 @@
 #include <capnp/serialize.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "wire/lashup.capnp.h"
 
 namespace lashup::wire {
@@ -130,6 +132,45 @@ TEST(CodecTest, NestingLimitIsEnforced) {
   CodecLimits limits;
   limits.nesting_limit = 1;
   EXPECT_FALSE(DecodeEnvelope(bytes, limits).ok());
+}
+
+}  // namespace
+}  // namespace lashup::wire
+
+namespace lashup::wire {
+namespace {
+
+// Rewrites the body union's discriminant, as a newer peer's unknown message kind would look.
+std::vector<uint8_t> WithDiscriminant(std::vector<uint8_t> bytes, uint16_t which) {
+  // The data section follows the segment table (8 bytes) and the root pointer (8 bytes); the
+  // version is its first 16 bits and the union discriminant the next 16.
+  EXPECT_EQ(bytes[18] | (bytes[19] << 8), static_cast<int>(schema::Envelope::Body::PING));
+  bytes[18] = static_cast<uint8_t>(which);
+  bytes[19] = static_cast<uint8_t>(which >> 8);
+  return bytes;
+}
+
+TEST(CodecTest, UnknownMessageKindIsUnimplementedAndKeepsTheStream) {
+  auto ping = *EncodeEnvelope(kSender, Ping{1, 2});
+  auto unknown = WithDiscriminant(ping, 77);
+  auto decoded = DecodeEnvelope(unknown);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.status().code(), StatusCode::kUnimplemented);
+  EXPECT_NE(decoded.status().message().find("77"), std::string::npos);
+
+  // In a stream, the unknown frame is skipped and the next one still decodes.
+  std::vector<uint8_t> stream = {static_cast<uint8_t>(unknown.size()), 0, 0, 0};
+  stream.insert(stream.end(), unknown.begin(), unknown.end());
+  auto next_frame = *EncodeFrame(kSender, Pong{3, 4});
+  stream.insert(stream.end(), next_frame.begin(), next_frame.end());
+  FrameDecoder decoder;
+  ASSERT_TRUE(decoder.Feed(stream).ok());
+  auto first = decoder.Next();
+  EXPECT_EQ(first.status().code(), StatusCode::kUnimplemented);
+  EXPECT_FALSE(decoder.failed());
+  auto second = decoder.Next();
+  ASSERT_TRUE(second.ok() && second->has_value());
+  EXPECT_EQ((*second)->message, Message(Pong{3, 4}));
 }
 
 }  // namespace

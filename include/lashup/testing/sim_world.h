@@ -106,7 +106,7 @@ class SimWorld {
 
   bool IsAlive(const NodeId& id) const;
   bool IsPaused(const NodeId& id) const;
-  std::vector<NodeId> Nodes() const;  // in the order added
+  std::vector<NodeId> Nodes() const;  // in the order added (ids only named elsewhere excluded)
   // Null while crashed or unknown. Owned by the world; valid until the node crashes.
   Core* GetCore(const NodeId& id);
   MemoryStorage* GetStorage(const NodeId& id);
