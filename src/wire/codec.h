@@ -7,8 +7,9 @@
 // - `DecodeEnvelope` and `FrameDecoder` never trust their input: the frame length is checked
 //   before anything is buffered beyond it, Cap'n Proto reads under traversal and nesting limits,
 //   every text is validated (node ids, sizes), and every failure is a Status, never a crash or an
-//   exception. A FrameDecoder that reported an error stays failed: the stream is out of sync and
-//   its connection must be dropped.
+//   exception. A FrameDecoder that reported an error stays failed (the stream is out of sync and
+//   its connection must be dropped), except for kUnimplemented: a well-formed frame of a message
+//   kind this node does not know (from a newer peer) is skipped and the stream goes on.
 // Not thread-safe; a FrameDecoder belongs to one connection.
 #ifndef LASHUP_WIRE_CODEC_H_
 #define LASHUP_WIRE_CODEC_H_

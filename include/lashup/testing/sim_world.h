@@ -144,7 +144,7 @@ class SimWorld {
   // Runs every event up to and including time `until`, then sets the clock to `until`.
   void RunUntil(Duration until);
   void RunFor(Duration duration);
-  // Runs until `done()` holds (checked after each event) or `limit` of virtual time passes;
+  // Runs until `done()` holds (checked before each event) or `limit` of virtual time passes;
   // returns whether `done()` held.
   bool RunUntil(const std::function<bool()>& done, Duration limit);
 
