@@ -16,7 +16,8 @@ using sim_internal::PairKey;
 using sim_internal::SimEvent;
 
 namespace {
-int Side(uint32_t node, uint32_t a, uint32_t b) { return node == std::min(a, b) ? 0 : 1; }
+// Which end of the link {node, peer} `node` is: 0 for the lower index.
+int Side(uint32_t node, uint32_t peer) { return node < peer ? 0 : 1; }
 }  // namespace
 
 int64_t SimWorld::Impl::SampleLatency() {
@@ -59,7 +60,7 @@ const Link* SimWorld::Impl::FindLink(uint32_t a, uint32_t b) const {
 
 void SimWorld::Impl::WantLink(uint32_t node, uint32_t peer) {
   Link& link = LinkFor(node, peer);
-  const int side = Side(node, node, peer);
+  const int side = Side(node, peer);
   link.want[side] = true;
   link.told_down[side] = false;  // an explicit request deserves an answer
   if (!link.up) MaybeScheduleAttempt(node, peer, 0);
@@ -67,15 +68,18 @@ void SimWorld::Impl::WantLink(uint32_t node, uint32_t peer) {
 
 void SimWorld::Impl::UnwantLink(uint32_t node, uint32_t peer) {
   Link& link = LinkFor(node, peer);
-  const int side = Side(node, node, peer);
+  const int side = Side(node, peer);
   link.want[side] = false;
-  if (!link.up) return;
-  // The closing side knows; the other end sees the connection drop after one trip.
+  if (link.up) CloseFrom(node, peer);  // the closing side knows
+}
+
+// `node` closes its end: the link goes down and only `peer` hears of it, after one trip.
+void SimWorld::Impl::CloseFrom(uint32_t node, uint32_t peer) {
   const int64_t trip = SampleLatency();
-  if (side == 0) {
-    BreakLink(std::min(node, peer), std::max(node, peer), -1, trip);
+  if (Side(node, peer) == 0) {
+    BreakLink(node, peer, -1, trip);
   } else {
-    BreakLink(std::min(node, peer), std::max(node, peer), trip, -1);
+    BreakLink(peer, node, trip, -1);
   }
 }
 
@@ -184,7 +188,7 @@ int64_t SimWorld::Impl::NextBackoff(Link& link) {
 // Notices to one end of one link keep their order (up never overtakes the down that followed it).
 void SimWorld::Impl::Notify(uint32_t node, uint32_t peer, bool up, int64_t at) {
   Link& link = LinkFor(node, peer);
-  int64_t& last = link.last_notice[Side(node, node, peer)];
+  int64_t& last = link.last_notice[Side(node, peer)];
   at = std::max(at, last);
   last = at;
   SimEvent event;
@@ -220,15 +224,10 @@ void SimWorld::Impl::BreakLink(uint32_t lo, uint32_t hi, int64_t delay_lo, int64
 void SimWorld::Impl::DropLinksOf(uint32_t node) {
   for (uint32_t peer : nodes_[node].links) {
     Link& link = LinkFor(node, peer);
-    const int side = Side(node, node, peer);
+    const int side = Side(node, peer);
     link.want[side] = false;
     link.told_down[side] = false;
-    const int64_t trip = SampleLatency();
-    if (side == 0) {
-      BreakLink(node, peer, -1, trip);
-    } else {
-      BreakLink(peer, node, trip, -1);
-    }
+    CloseFrom(node, peer);
   }
 }
 

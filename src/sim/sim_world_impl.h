@@ -173,6 +173,7 @@ class SimWorld::Impl {
   void OnConnectFailed(const sim_internal::SimEvent& event);
   void OnBreakCheck(const sim_internal::SimEvent& event);
   void BreakLink(uint32_t a, uint32_t b, int64_t delay_a, int64_t delay_b);
+  void CloseFrom(uint32_t node, uint32_t peer);
   void Notify(uint32_t node, uint32_t peer, bool up, int64_t at);
   void DropLinksOf(uint32_t node);
   void ScheduleBreakChecks();
