@@ -7,16 +7,14 @@
 #include <cstring>
 #include <string>
 
+#include "wire/flat_reader.h"
 #include "wire/lashup.capnp.h"
 #include "wire/message_codec.h"
 
 namespace lashup::wire {
 namespace {
 
-Status TooLarge(size_t bytes, size_t limit) {
-  return ResourceExhaustedError("frame of " + std::to_string(bytes) + " bytes exceeds the limit of " +
-                                std::to_string(limit));
-}
+Status TooLarge(size_t bytes, size_t limit) { return internal::FrameTooLarge(bytes, limit); }
 
 uint32_t ReadLength(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
@@ -39,24 +37,6 @@ Result<Envelope> ReadEnvelope(capnp::FlatArrayMessageReader& reader) {
   return out;
 }
 
-// Decodes word-aligned bytes; Cap'n Proto reports malformed input by throwing, which stops here.
-Result<Envelope> DecodeAligned(kj::ArrayPtr<const capnp::word> words, const CodecLimits& limits) {
-  try {
-    capnp::ReaderOptions options;
-    options.traversalLimitInWords = limits.traversal_limit_words;
-    options.nestingLimit = limits.nesting_limit;
-    capnp::FlatArrayMessageReader reader(words, options);
-    if (reader.getEnd() != words.end()) {
-      return InvalidArgumentError("frame has " +
-                                  std::to_string((words.end() - reader.getEnd()) * 8) +
-                                  " trailing bytes after the message");
-    }
-    return ReadEnvelope(reader);
-  } catch (const kj::Exception& e) {
-    return InvalidArgumentError("malformed message: " + std::string(e.getDescription().cStr()));
-  }
-}
-
 }  // namespace
 
 Result<std::vector<uint8_t>> EncodeEnvelope(const NodeId& sender, const Message& message,
@@ -75,36 +55,18 @@ Result<std::vector<uint8_t>> EncodeEnvelope(const NodeId& sender, const Message&
 Result<std::vector<uint8_t>> EncodeFrame(const NodeId& sender, const Message& message,
                                          const CodecLimits& limits) {
   LASHUP_ASSIGN_OR_RETURN(std::vector<uint8_t> payload, EncodeEnvelope(sender, message, limits));
-  std::vector<uint8_t> frame(kFrameHeaderBytes + payload.size());
-  const auto n = static_cast<uint32_t>(payload.size());
-  for (size_t i = 0; i < kFrameHeaderBytes; ++i) frame[i] = static_cast<uint8_t>(n >> (8 * i));
-  std::memcpy(frame.data() + kFrameHeaderBytes, payload.data(), payload.size());
-  return frame;
+  return FramePayload(payload);
 }
 
 Result<Envelope> DecodeEnvelope(std::span<const uint8_t> bytes, const CodecLimits& limits) {
-  if (bytes.size() > limits.max_frame_bytes) return TooLarge(bytes.size(), limits.max_frame_bytes);
-  if (bytes.empty()) return InvalidArgumentError("empty message");
-  if (bytes.size() % sizeof(capnp::word) != 0) {
-    return InvalidArgumentError("message of " + std::to_string(bytes.size()) +
-                                " bytes is not a whole number of 8-byte words");
-  }
-  // Cap'n Proto reads words in place; copy unless the caller's bytes are already aligned.
-  const size_t n_words = bytes.size() / sizeof(capnp::word);
-  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
-    return DecodeAligned(
-        kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes.data()), n_words), limits);
-  }
-  kj::Array<capnp::word> aligned = kj::heapArray<capnp::word>(n_words);
-  std::memcpy(aligned.begin(), bytes.data(), bytes.size());
-  return DecodeAligned(kj::ArrayPtr<const capnp::word>(aligned.begin(), aligned.size()), limits);
+  return internal::ReadFlat<Envelope>(
+      bytes, limits, [](capnp::FlatArrayMessageReader& reader) { return ReadEnvelope(reader); });
 }
 
 Status FrameDecoder::CheckHeader() {
   if (buffered_bytes() < kFrameHeaderBytes) return Status::Ok();
   const uint32_t length = ReadLength(buffer_.data() + consumed_);
   if (length > limits_.max_frame_bytes) return TooLarge(length, limits_.max_frame_bytes);
-  if (length == 0) return InvalidArgumentError("frame header announces an empty frame");
   return Status::Ok();
 }
 
@@ -130,16 +92,30 @@ Status FrameDecoder::Feed(std::span<const uint8_t> bytes) {
   return error_;
 }
 
+Result<std::optional<std::span<const uint8_t>>> FrameDecoder::NextPayload() {
+  using Payload = std::optional<std::span<const uint8_t>>;
+  while (true) {
+    if (failed()) return error_;
+    error_ = CheckHeader();
+    if (failed()) return error_;
+    if (buffered_bytes() < kFrameHeaderBytes) return Payload();
+    const uint32_t length = ReadLength(buffer_.data() + consumed_);
+    if (buffered_bytes() < kFrameHeaderBytes + length) return Payload();
+    std::span<const uint8_t> payload(buffer_.data() + consumed_ + kFrameHeaderBytes, length);
+    consumed_ += kFrameHeaderBytes + length;
+    // An empty frame is a keepalive: it proves the peer is alive and carries nothing.
+    if (length == 0) {
+      ++keepalives_;
+      continue;
+    }
+    return Payload(payload);
+  }
+}
+
 Result<std::optional<Envelope>> FrameDecoder::Next() {
-  if (failed()) return error_;
-  error_ = CheckHeader();
-  if (failed()) return error_;
-  if (buffered_bytes() < kFrameHeaderBytes) return std::optional<Envelope>();
-  const uint32_t length = ReadLength(buffer_.data() + consumed_);
-  if (buffered_bytes() < kFrameHeaderBytes + length) return std::optional<Envelope>();
-  std::span<const uint8_t> payload(buffer_.data() + consumed_ + kFrameHeaderBytes, length);
-  consumed_ += kFrameHeaderBytes + length;
-  Result<Envelope> envelope = DecodeEnvelope(payload, limits_);
+  LASHUP_ASSIGN_OR_RETURN(std::optional<std::span<const uint8_t>> payload, NextPayload());
+  if (!payload) return std::optional<Envelope>();
+  Result<Envelope> envelope = DecodeEnvelope(*payload, limits_);
   if (!envelope.ok()) {
     // A frame that is well delimited but undecodable leaves the stream in sync only if its kind
     // is merely unknown (a newer peer); anything else means a broken or hostile peer.
@@ -147,6 +123,20 @@ Result<std::optional<Envelope>> FrameDecoder::Next() {
     return envelope.status();
   }
   return std::optional<Envelope>(std::move(envelope).value());
+}
+
+void FrameDecoder::Fail(Status status) {
+  if (!status.ok() && error_.ok()) error_ = std::move(status);
+}
+
+std::vector<uint8_t> KeepaliveFrame() { return std::vector<uint8_t>(kFrameHeaderBytes, 0); }
+
+std::vector<uint8_t> FramePayload(std::span<const uint8_t> payload) {
+  std::vector<uint8_t> frame(kFrameHeaderBytes + payload.size());
+  const auto n = static_cast<uint32_t>(payload.size());
+  for (size_t i = 0; i < kFrameHeaderBytes; ++i) frame[i] = static_cast<uint8_t>(n >> (8 * i));
+  if (!payload.empty()) std::memcpy(frame.data() + kFrameHeaderBytes, payload.data(), payload.size());
+  return frame;
 }
 
 }  // namespace lashup::wire

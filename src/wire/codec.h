@@ -57,7 +57,14 @@ Result<std::vector<uint8_t>> EncodeFrame(const NodeId& sender, const Message& me
 
 Result<Envelope> DecodeEnvelope(std::span<const uint8_t> bytes, const CodecLimits& limits = {});
 
-// Reassembles frames from a byte stream delivered in arbitrary pieces.
+// A frame of length zero: a keepalive. Decoders skip it (and count it).
+std::vector<uint8_t> KeepaliveFrame();
+
+// Header + the given payload (which the caller encoded, for example a handshake).
+std::vector<uint8_t> FramePayload(std::span<const uint8_t> payload);
+
+// Reassembles frames from a byte stream delivered in arbitrary pieces. Empty frames are
+// keepalives: skipped, counted, never returned.
 class FrameDecoder {
  public:
   explicit FrameDecoder(CodecLimits limits = {}) : limits_(limits) {}
@@ -69,7 +76,16 @@ class FrameDecoder {
   // The next complete frame, nullopt when more bytes are needed, or an error (sticky).
   Result<std::optional<Envelope>> Next();
 
+  // The next complete frame's payload, undecoded (for frames that are not envelopes, such as
+  // the transport handshake). The span stays valid until the next Feed.
+  Result<std::optional<std::span<const uint8_t>>> NextPayload();
+
+  // Poisons the decoder: the caller found the stream's content unacceptable.
+  void Fail(Status status);
+
   bool failed() const { return !error_.ok(); }
+  const Status& error() const { return error_; }
+  uint64_t keepalives() const { return keepalives_; }
   size_t buffered_bytes() const { return buffer_.size() - consumed_; }
 
  private:
@@ -78,6 +94,7 @@ class FrameDecoder {
   CodecLimits limits_;
   std::vector<uint8_t> buffer_;
   size_t consumed_ = 0;
+  uint64_t keepalives_ = 0;
   Status error_;
 };
 

@@ -100,9 +100,16 @@ TEST(FrameDecoderTest, HugeLengthFromHostilePeerIsRefused) {
   EXPECT_LE(decoder.buffered_bytes(), kFrameHeaderBytes);
 }
 
-TEST(FrameDecoderTest, ZeroLengthFrameIsAnError) {
+TEST(FrameDecoderTest, ZeroLengthFramesAreKeepalivesAndDoNotAccumulate) {
   FrameDecoder decoder;
-  EXPECT_EQ(decoder.Feed(Header(0)).code(), StatusCode::kInvalidArgument);
+  for (int i = 0; i < 100000; ++i) {
+    ASSERT_TRUE(decoder.Feed(Header(0)).ok());
+    auto next = decoder.Next();
+    ASSERT_TRUE(next.ok());
+    EXPECT_FALSE(next->has_value());
+  }
+  EXPECT_EQ(decoder.keepalives(), 100000u);
+  EXPECT_EQ(decoder.buffered_bytes(), 0u);
 }
 
 TEST(FrameDecoderTest, UndrainedDecoderStopsBuffering) {

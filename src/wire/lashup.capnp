@@ -34,3 +34,32 @@ struct TestData {
   payload @1 :Data;
   nodes @2 :List(Text);
 }
+
+# The transport handshake: the first frame each side sends on a connection, after TLS. The
+# dialer sends `hello`; the acceptor answers with `reply`. Envelopes follow. See docs/transport.md.
+struct Handshake {
+  version @0 :UInt16;
+  nodeId @1 :Text;        # the sender's NodeId; must match the name in its TLS certificate
+  incarnation @2 :UInt64; # random per driver start: a new value means the peer restarted
+  union {
+    hello @3 :Hello;
+    reply @4 :HelloReply;
+  }
+}
+
+struct Hello {
+  longLived @0 :Bool;     # a link the dialer's core asked for, or a short-lived connection
+  linkId @1 :UInt64;      # the dialer's name for this connection attempt
+  lastLinkId @2 :UInt64;  # the last long-lived link the dialer had with the acceptor (0: none)
+}
+
+struct HelloReply {
+  verdict @0 :Verdict;
+  reason @1 :Text;
+}
+
+enum Verdict {
+  accept @0;
+  duplicate @1;   # a link already exists or is being made the other way: wait for it
+  refused @2;     # see reason
+}

@@ -1,0 +1,335 @@
+#include "net/asio_driver.h"
+
+#include <future>
+#include <random>
+
+#include "core/check.h"
+#include "net/asio_driver_impl.h"
+#include "net/tls_context.h"
+
+namespace lashup::net {
+namespace {
+
+uint64_t OsRandom() {
+  std::random_device device;
+  return (static_cast<uint64_t>(device()) << 32) ^ device();
+}
+
+std::chrono::steady_clock::time_point SteadyAt(Instant at) {
+  return std::chrono::steady_clock::time_point(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(at.time_since_epoch()));
+}
+
+Status ValidateConfig(const AsioDriverConfig& config) {
+  if (!config.self.valid()) return InvalidArgumentError("driver config: self is not a valid node id");
+  if (config.reconnect_backoff_min <= Duration(0) ||
+      config.reconnect_backoff_max < config.reconnect_backoff_min) {
+    return InvalidArgumentError("driver config: need 0 < reconnect_backoff_min <= max");
+  }
+  const TransportLimits& l = config.limits;
+  if (l.handshake_timeout <= Duration(0) || l.idle_timeout <= Duration(0) ||
+      l.keepalive_interval <= Duration(0) || l.keepalive_interval >= l.idle_timeout) {
+    return InvalidArgumentError(
+        "driver config: timeouts must be positive and keepalive_interval < idle_timeout");
+  }
+  if (l.max_send_queue_bytes < l.codec.max_frame_bytes + wire::kFrameHeaderBytes) {
+    return InvalidArgumentError("driver config: max_send_queue_bytes must hold one largest frame");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// ---- Public methods ----------------------------------------------------------------------------
+
+AsioDriver::AsioDriver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+AsioDriver::~AsioDriver() { Stop(); }
+
+Result<std::unique_ptr<AsioDriver>> AsioDriver::Start(AsioDriverConfig config,
+                                                      CoreFactory factory, Storage* storage,
+                                                      DriverCallbacks callbacks) {
+  LASHUP_RETURN_IF_ERROR(ValidateConfig(config));
+  if (!factory || storage == nullptr) {
+    return InvalidArgumentError("driver needs a core factory and a storage");
+  }
+  auto impl = std::make_unique<Impl>(std::move(config), std::move(factory), storage,
+                                     std::move(callbacks));
+  LASHUP_RETURN_IF_ERROR(impl->Open());
+  return std::unique_ptr<AsioDriver>(new AsioDriver(std::move(impl)));
+}
+
+void AsioDriver::Stop() { impl_->Stop(); }
+Endpoint AsioDriver::listen_endpoint() const { return impl_->listen_endpoint_; }
+const NodeId& AsioDriver::self() const { return impl_->config_.self; }
+TransportCounters AsioDriver::stats() const { return impl_->stats_.Snapshot(); }
+
+Status AsioDriver::health() const {
+  std::lock_guard lock(impl_->health_mutex_);
+  return impl_->health_;
+}
+
+void AsioDriver::SetPeerAddress(const NodeId& peer, Endpoint endpoint) {
+  Impl* impl = impl_.get();
+  asio::post(impl->io_, [impl, peer, endpoint = std::move(endpoint)]() mutable {
+    impl->addresses_.Set(peer, std::move(endpoint));
+  });
+}
+
+Status AsioDriver::Invoke(Command command) {
+  Impl* impl = impl_.get();
+  return impl->PostAndWait([impl, command = std::move(command)] {
+    if (impl->failed_) return impl->health_;
+    impl->RunStep(command);
+    return Status::Ok();
+  });
+}
+
+Status AsioDriver::ReloadTls() {
+  if (impl_->config_.security != Security::kTls) {
+    return FailedPreconditionError("ReloadTls: this driver runs in plaintext mode");
+  }
+  LASHUP_ASSIGN_OR_RETURN(std::shared_ptr<asio::ssl::context> context,
+                          MakeTlsContext(impl_->config_.tls));
+  Impl* impl = impl_.get();
+  return impl->PostAndWait([impl, context = std::move(context)]() mutable {
+    impl->tls_ = std::move(context);
+    TransportStats::Bump(impl->stats_.tls_reloads);
+    impl->Log(LogLevel::kInfo, "TLS files reloaded; new connections use them");
+    return Status::Ok();
+  });
+}
+
+void AsioDriver::Freeze() {
+  Impl* impl = impl_.get();
+  {
+    std::lock_guard lock(impl->freeze_mutex_);
+    if (impl->frozen_) return;
+    impl->thaw_ = false;
+  }
+  asio::post(impl->io_, [impl] {
+    std::unique_lock lock(impl->freeze_mutex_);
+    impl->frozen_ = true;
+    impl->freeze_cv_.notify_all();
+    impl->freeze_cv_.wait(lock, [impl] { return impl->thaw_; });
+    impl->frozen_ = false;
+  });
+  std::unique_lock lock(impl->freeze_mutex_);
+  impl->freeze_cv_.wait(lock, [impl] { return impl->frozen_; });
+}
+
+void AsioDriver::Thaw() {
+  std::lock_guard lock(impl_->freeze_mutex_);
+  impl_->thaw_ = true;
+  impl_->freeze_cv_.notify_all();
+}
+
+// ---- Lifecycle ---------------------------------------------------------------------------------
+
+AsioDriver::Impl::Impl(AsioDriverConfig config, CoreFactory factory, Storage* storage,
+                       DriverCallbacks callbacks)
+    : config_(std::move(config)),
+      factory_(std::move(factory)),
+      storage_(storage),
+      callbacks_(std::move(callbacks)) {}
+
+AsioDriver::Impl::~Impl() { Stop(); }
+
+Status AsioDriver::Impl::Open() {
+  if (config_.security == Security::kTls) {
+    LASHUP_ASSIGN_OR_RETURN(tls_, MakeTlsContext(config_.tls));
+  }
+  LASHUP_ASSIGN_OR_RETURN(Endpoint listen, ParseEndpoint(config_.listen, true));
+  std::error_code error;
+  const asio::ip::address address = asio::ip::make_address(listen.host, error);
+  if (error) return InvalidArgumentError("listen address must be an IP literal: " + listen.host);
+  acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(io_);
+  const asio::ip::tcp::endpoint endpoint(address, listen.port);
+  acceptor_->open(endpoint.protocol(), error);
+  if (!error) acceptor_->set_option(asio::ip::tcp::acceptor::reuse_address(true), error);
+  if (!error) acceptor_->bind(endpoint, error);
+  if (!error) acceptor_->listen(asio::socket_base::max_listen_connections, error);
+  if (error) return UnavailableError("cannot listen on " + config_.listen + ": " + error.message());
+  listen_endpoint_ = Endpoint{listen.host, acceptor_->local_endpoint().port()};
+
+  const uint64_t seed = config_.seed != 0 ? config_.seed : OsRandom();
+  incarnation_ = OsRandom() | 1;  // never 0: a restart always looks different
+  rng_ = Rng(Mix64(seed ^ incarnation_));
+  core_timer_ = std::make_unique<asio::steady_timer>(io_);
+  core_ = factory_(CoreContext{config_.self, seed, storage_});
+  if (!core_) return InternalError("core factory returned no core");
+
+  asio::post(io_, [this] {
+    AcceptNext();
+    RunStep([](Core& core, const Now& now, Effects& out) { core.Start(now, out); });
+  });
+  thread_ = std::thread([this] {
+    loop_thread_id_ = std::this_thread::get_id();
+    auto guard = asio::make_work_guard(io_);
+    io_.run();
+  });
+  return Status::Ok();
+}
+
+void AsioDriver::Impl::Stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  {  // a frozen loop cannot stop
+    std::lock_guard lock(freeze_mutex_);
+    thaw_ = true;
+    freeze_cv_.notify_all();
+  }
+  if (thread_.joinable()) {
+    asio::post(io_, [this] {
+      CloseEverything();
+      io_.stop();
+    });
+    thread_.join();
+  }
+  // Handlers still queued hold connections; destroy them while the sockets' io_context lives.
+  links_.clear();
+  short_out_.clear();
+  short_in_.clear();
+  inbound_.clear();
+  io_.restart();
+  io_.poll();
+}
+
+void AsioDriver::Impl::CloseEverything() {
+  std::error_code ignored;
+  if (acceptor_) acceptor_->close(ignored);
+  if (core_timer_) core_timer_->cancel();
+  for (auto& [peer, link] : links_) {
+    link->retry.cancel();
+    if (link->link) link->link->Close(false);
+    if (link->dial) link->dial->Close(false);
+  }
+  for (auto& [peer, connection] : short_out_) connection->Close(false);
+  for (const auto& connection : inbound_) connection->Close(false);
+}
+
+Status AsioDriver::Impl::PostAndWait(std::function<Status()> fn) {
+  if (std::this_thread::get_id() == loop_thread_id_) {
+    return FailedPreconditionError("blocking driver call from its own loop thread");
+  }
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (stopped_) return UnavailableError("driver is stopped");
+  }
+  auto promise = std::make_shared<std::promise<Status>>();
+  std::future<Status> done = promise->get_future();
+  asio::post(io_, [fn = std::move(fn), promise] { promise->set_value(fn()); });
+  // If the loop stops before running it, the handler is destroyed and the promise broken.
+  try {
+    return done.get();
+  } catch (const std::future_error&) {
+    return UnavailableError("driver stopped before the call ran");
+  }
+}
+
+void AsioDriver::Impl::Log(LogLevel level, const std::string& message) {
+  if (config_.log) config_.log(level, config_.self.str() + ": " + message);
+}
+
+// ---- Steps and effects -------------------------------------------------------------------------
+
+Now AsioDriver::Impl::ReadClocks() const {
+  const auto mono = std::chrono::steady_clock::now().time_since_epoch();
+  const auto wall = std::chrono::system_clock::now().time_since_epoch();
+  return Now{InstantFromNanos(std::chrono::duration_cast<Duration>(mono).count()),
+             WallTimeFromNanos(std::chrono::duration_cast<Duration>(wall).count())};
+}
+
+void AsioDriver::Impl::RunStep(const Command& command) {
+  if (failed_) return;
+  LASHUP_CHECK(!in_step_, "driver step started inside another step");
+  in_step_ = true;
+  const Now now = ReadClocks();
+  effects_.Clear();
+  command(*core_, now, effects_);
+  if (config_.check_invariants) core_->CheckInvariants();
+  Apply();
+  in_step_ = false;
+}
+
+void AsioDriver::Impl::Apply() {
+  for (const PersistOp& op : effects_.persists()) {
+    Status status = storage_->Apply(op.batch, op.durability);
+    if (!status.ok()) {
+      FailStop(status.WithContext("persisting a core's write batch"));
+      return;
+    }
+  }
+  for (const NetOp& op : effects_.net()) ApplyNet(op);
+  ApplyTimers();
+  if (callbacks_.on_event) {
+    for (const Event& event : effects_.events()) callbacks_.on_event(event);
+  }
+}
+
+void AsioDriver::Impl::ApplyNet(const NetOp& op) {
+  if (op.peer == config_.self) return;  // as loopback would: nothing to do
+  switch (op.kind) {
+    case NetOp::Kind::kSend:
+      Send(op.peer, op.message, op.mode);
+      return;
+    case NetOp::Kind::kConnect:
+      Connect(op.peer);
+      return;
+    case NetOp::Kind::kDisconnect:
+      Disconnect(op.peer);
+      return;
+  }
+}
+
+void AsioDriver::Impl::ApplyTimers() {
+  for (const TimerOp& op : effects_.timers()) {
+    if (op.cancel) {
+      timers_.Cancel(op.id);
+    } else {
+      timers_.Set(op.id, op.at);
+    }
+  }
+  RearmCoreTimer();
+}
+
+void AsioDriver::Impl::RearmCoreTimer() {
+  const std::optional<Instant> earliest = timers_.Earliest();
+  if (earliest == core_timer_at_) return;
+  core_timer_at_ = earliest;
+  if (!earliest) {
+    core_timer_->cancel();
+    return;
+  }
+  core_timer_->expires_at(SteadyAt(*earliest));
+  core_timer_->async_wait([this](const std::error_code& error) {
+    if (!error) OnCoreTimer();
+  });
+}
+
+void AsioDriver::Impl::OnCoreTimer() {
+  core_timer_at_.reset();
+  // One timer per step, re-reading the queue each time: a handler may cancel another due timer.
+  while (!failed_) {
+    const std::optional<TimerId> due = timers_.PopDue(ReadClocks().mono);
+    if (!due) break;
+    RunStep([id = *due](Core& core, const Now& now, Effects& out) { core.OnTimer(now, id, out); });
+  }
+  if (!failed_) RearmCoreTimer();
+}
+
+// A write the core asked for did not happen; carrying on could announce state a restart would
+// not have. The node stops serving and says why.
+void AsioDriver::Impl::FailStop(const Status& why) {
+  failed_ = true;
+  {
+    std::lock_guard lock(health_mutex_);
+    health_ = why;
+  }
+  Log(LogLevel::kError, "stopping: " + why.ToString());
+  CloseEverything();
+}
+
+}  // namespace lashup::net

@@ -1,0 +1,87 @@
+// AsioDriver: runs one protocol core over real TCP, with mutual TLS, on one event-loop thread.
+//
+// The same cores the simulator runs (DESIGN.md sections 1 and 3) run here unchanged. The loop
+// thread is the only thread that touches the core: it reads both clocks once per step, calls the
+// core, and applies the step's effects in the contract's order (persist, then connection changes
+// and sends, then timers, then events). Core timers share one steady timer armed for the
+// earliest. Connection semantics follow docs/core-contract.md: Connect(peer) keeps one long-lived
+// link (redialled with jittered exponential backoff) and its ups and downs reach the core;
+// SendMode::kConnectFirst uses a short-lived connection when there is no link. A peer that cannot
+// keep up is dropped and reported down rather than queued without bound. docs/transport.md
+// describes the handshake, the limits and the failure handling.
+//
+// Thread-safety: every public method may be called from any thread except the loop thread itself
+// (from a callback), where the blocking ones would deadlock. Callbacks run on the loop thread and
+// must not block. A persistence failure stops the node (fail-stop): see health().
+#ifndef LASHUP_NET_ASIO_DRIVER_H_
+#define LASHUP_NET_ASIO_DRIVER_H_
+
+#include <functional>
+#include <memory>
+
+#include "core/core.h"
+#include "lashup/status.h"
+#include "net/node_address.h"
+#include "net/transport_config.h"
+#include "net/transport_stats.h"
+#include "storage/storage.h"
+
+namespace lashup::net {
+
+struct DriverCallbacks {
+  // Events the core emitted, after the step's effects were applied.
+  std::function<void(const Event& event)> on_event;
+  // Each connection notice, right after the core handled it.
+  std::function<void(const NodeId& peer, LinkState state)> on_connection;
+};
+
+class AsioDriver {
+ public:
+  // A command run on the loop thread as one step.
+  using Command = std::function<void(Core& core, const Now& now, Effects& out)>;
+
+  // Validates the config, loads TLS files, binds the listener, builds the core over `storage`
+  // (which must outlive the driver) and starts the loop thread, whose first step is Core::Start.
+  static Result<std::unique_ptr<AsioDriver>> Start(AsioDriverConfig config, CoreFactory factory,
+                                                   Storage* storage, DriverCallbacks callbacks = {});
+  ~AsioDriver();  // Stop()
+  AsioDriver(const AsioDriver&) = delete;
+  AsioDriver& operator=(const AsioDriver&) = delete;
+
+  // Closes every connection and the listener, and joins the loop thread; peers see their links
+  // go down. Idempotent.
+  void Stop();
+
+  // The address the listener is bound to (resolves a configured port 0).
+  Endpoint listen_endpoint() const;
+  const NodeId& self() const;
+
+  // Where to reach `peer` (overrides the address in its id).
+  void SetPeerAddress(const NodeId& peer, Endpoint endpoint);
+
+  // Runs `command` on the loop thread and waits for it. kUnavailable once stopped or failed.
+  Status Invoke(Command command);
+
+  // Reloads the TLS files; new connections use them, existing ones keep theirs. On error the
+  // old files stay in use.
+  Status ReloadTls();
+
+  TransportCounters stats() const;
+  // OK while running; the reason once a persistence failure stopped the node.
+  Status health() const;
+
+  // Test hooks, like SIGSTOP / SIGCONT: the loop thread blocks (sockets stay open, nothing is
+  // read or answered) until Thaw. Freeze returns once the loop is blocked.
+  void Freeze();
+  void Thaw();
+
+  class Impl;
+
+ private:
+  explicit AsioDriver(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lashup::net
+
+#endif  // LASHUP_NET_ASIO_DRIVER_H_

@@ -1,0 +1,135 @@
+// The inside of AsioDriver, shared by its two source files: asio_driver.cc (lifecycle, steps,
+// effects, core timers) and driver_links.cc (links, dials, accepts, sends: the ConnectionOwner
+// side). Everything here runs on the loop thread unless a comment says otherwise.
+#ifndef LASHUP_NET_ASIO_DRIVER_IMPL_H_
+#define LASHUP_NET_ASIO_DRIVER_IMPL_H_
+
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "core/rng.h"
+#include "net/asio_driver.h"
+#include "net/connection.h"
+#include "net/link_arbiter.h"
+#include "net/timer_queue.h"
+
+namespace lashup::net {
+
+// What this node knows of its long-lived link with one peer.
+struct PeerLink {
+  explicit PeerLink(asio::io_context& io) : retry(io) {}
+  bool wanted = false;
+  std::shared_ptr<Connection> link;  // open
+  std::shared_ptr<Connection> dial;  // our dial in progress
+  uint64_t last_link_id = 0;         // sent in Hello.last_link_id
+  bool told_down = false;            // a failed attempt was reported since the last Connect/up
+  Duration backoff{0};
+  asio::steady_timer retry;
+  bool retry_armed = false;
+};
+
+class AsioDriver::Impl final : public ConnectionOwner {
+ public:
+  Impl(AsioDriverConfig config, CoreFactory factory, Storage* storage, DriverCallbacks callbacks);
+  ~Impl() override;
+
+  Status Open();  // caller thread: TLS, listener, core, loop thread
+  void Stop();    // caller thread
+
+  // Loop thread: steps.
+  void RunStep(const Command& command);
+  Now ReadClocks() const;
+
+  // ConnectionOwner.
+  Decision OnHello(Connection& connection, const wire::Hello& hello) override;
+  void OnReply(Connection& connection, const wire::HelloReply& reply) override;
+  void OnEnvelope(Connection& connection, wire::Envelope&& envelope) override;
+  void OnClosed(Connection& connection, const Status& why) override;
+  void Log(LogLevel level, const std::string& message) override;
+
+  // Public-method plumbing (asio_driver.cc).
+  Status PostAndWait(std::function<Status()> fn);
+
+  AsioDriverConfig config_;
+  CoreFactory factory_;
+  Storage* storage_;
+  DriverCallbacks callbacks_;
+  TransportStats stats_;
+  Endpoint listen_endpoint_;  // fixed once Open returns
+
+  // Declared before everything that holds Asio objects, so it is destroyed after them.
+  asio::io_context io_;
+  std::thread thread_;
+  std::thread::id loop_thread_id_;
+  bool stopped_ = false;  // guarded by stop_mutex_
+  std::mutex stop_mutex_;
+
+  mutable std::mutex health_mutex_;
+  Status health_;
+
+  std::mutex freeze_mutex_;
+  std::condition_variable freeze_cv_;
+  bool frozen_ = false;
+  bool thaw_ = false;
+
+  // Loop-thread state.
+  std::shared_ptr<asio::ssl::context> tls_;
+  std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+  uint64_t incarnation_ = 0;
+  Rng rng_{0};
+  std::unique_ptr<Core> core_;
+  Effects effects_;
+  bool in_step_ = false;
+  bool failed_ = false;
+  TimerQueue timers_;
+  std::unique_ptr<asio::steady_timer> core_timer_;
+  std::optional<Instant> core_timer_at_;
+  AddressBook addresses_;
+  std::map<NodeId, std::unique_ptr<PeerLink>> links_;
+  std::map<NodeId, std::shared_ptr<Connection>> short_out_;
+  std::map<NodeId, std::shared_ptr<Connection>> short_in_;
+  std::set<std::shared_ptr<Connection>> inbound_;
+
+ private:
+  // asio_driver.cc: effects and core timers.
+  void Apply();
+  void ApplyNet(const NetOp& op);
+  void ApplyTimers();
+  void RearmCoreTimer();
+  void OnCoreTimer();
+  void FailStop(const Status& why);
+  void CloseEverything();
+
+  // driver_links.cc.
+ public:
+  void AcceptNext();
+  void Connect(const NodeId& peer);
+  void Disconnect(const NodeId& peer);
+  void Send(const NodeId& peer, const Message& message, SendMode mode);
+
+ private:
+  void OnAccepted(asio::ip::tcp::socket socket);
+  PeerLink& LinkOf(const NodeId& peer);
+  void Dial(const NodeId& peer, PeerLink& link);
+  std::shared_ptr<Connection> NewDial(const NodeId& peer, bool long_lived, uint64_t last_link_id);
+  void LinkUp(const NodeId& peer, PeerLink& link, std::shared_ptr<Connection> connection);
+  void LinkLost(const NodeId& peer, PeerLink& link, const std::string& why);
+  void DialFailed(const NodeId& peer, PeerLink& link, const std::string& why, bool notify);
+  void ScheduleRetry(const NodeId& peer, PeerLink& link);
+  void Notify(const NodeId& peer, LinkState state);
+  void EnqueueOn(const std::shared_ptr<Connection>& connection, std::vector<uint8_t> frame);
+  std::shared_ptr<Connection> ShortConnectionTo(const NodeId& peer);
+  size_t PendingInbound() const;
+  Decision DecideLink(Connection& connection, const wire::Hello& hello);
+};
+
+}  // namespace lashup::net
+
+#endif  // LASHUP_NET_ASIO_DRIVER_IMPL_H_

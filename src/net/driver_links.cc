@@ -1,0 +1,358 @@
+// The link side of AsioDriver: accepting, dialling, the long-lived link per peer with its
+// arbitration and backoff, short-lived connections, and sends. Runs on the loop thread.
+#include "core/check.h"
+#include "net/asio_driver_impl.h"
+
+namespace lashup::net {
+
+// ---- Accepting ---------------------------------------------------------------------------------
+
+void AsioDriver::Impl::AcceptNext() {
+  acceptor_->async_accept([this](const std::error_code& error, asio::ip::tcp::socket socket) {
+    if (error == asio::error::operation_aborted || !acceptor_->is_open()) return;
+    if (!error) OnAccepted(std::move(socket));
+    AcceptNext();
+  });
+}
+
+size_t AsioDriver::Impl::PendingInbound() const {
+  size_t pending = 0;
+  for (const auto& connection : inbound_) pending += connection->open() ? 0 : 1;
+  return pending;
+}
+
+void AsioDriver::Impl::OnAccepted(asio::ip::tcp::socket socket) {
+  TransportStats::Bump(stats_.accepted);
+  if (failed_ || inbound_.size() >= config_.limits.max_inbound ||
+      PendingInbound() >= config_.limits.max_pending_inbound) {
+    TransportStats::Bump(stats_.refused_over_limit);
+    std::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  ConnectionParams params;
+  params.role = Role::kAcceptor;
+  params.self = config_.self;
+  params.incarnation = incarnation_;
+  auto connection = std::make_shared<Connection>(std::move(socket), tls_, std::move(params),
+                                                 config_.limits, stats_, *this);
+  inbound_.insert(connection);
+  connection->StartAccept();
+}
+
+// ---- Owner callbacks ---------------------------------------------------------------------------
+
+ConnectionOwner::Decision AsioDriver::Impl::OnHello(Connection& connection,
+                                                    const wire::Hello& hello) {
+  if (failed_) return {wire::Verdict::kRefused, "node stopped"};
+  if (!hello.long_lived) {
+    auto self = connection.shared_from_this();
+    short_in_[hello.node] = self;
+    // Short-lived connections close when idle, from whichever end notices first.
+    return {wire::Verdict::kAccept, ""};
+  }
+  return DecideLink(connection, hello);
+}
+
+ConnectionOwner::Decision AsioDriver::Impl::DecideLink(Connection& connection,
+                                                       const wire::Hello& hello) {
+  PeerLink& link = LinkOf(hello.node);
+  LinkView view;
+  if (link.link) {
+    view.established = EstablishedLink{link.link->link_id(),
+                                       link.link->role() == Role::kDialer,
+                                       link.link->peer_incarnation()};
+  }
+  if (link.dial) view.dial = link.dial->hello_sent() ? DialStage::kAwaitingReply : DialStage::kEarly;
+  const HelloDecision decision = DecideLongLivedHello(config_.self, hello.node, view, hello);
+  switch (decision) {
+    case HelloDecision::kDuplicate:
+      TransportStats::Bump(stats_.duplicate_dials);
+      return {wire::Verdict::kDuplicate, "a link with this node exists or is being made"};
+    case HelloDecision::kAcceptReplacing:
+      TransportStats::Bump(stats_.replaced_links);
+      LinkLost(hello.node, link, "replaced by a new connection from the peer");
+      break;
+    case HelloDecision::kAcceptAbortingDial:
+      TransportStats::Bump(stats_.duplicate_dials);
+      link.dial->Close(false);
+      link.dial.reset();
+      break;
+    case HelloDecision::kAccept:
+      break;
+  }
+  LinkUp(hello.node, link, connection.shared_from_this());
+  return {wire::Verdict::kAccept, ""};
+}
+
+void AsioDriver::Impl::OnReply(Connection& connection, const wire::HelloReply& reply) {
+  const NodeId& peer = connection.peer();
+  if (!connection.long_lived()) {
+    if (reply.verdict == wire::Verdict::kAccept) return;  // queued sends now flow
+    Log(LogLevel::kWarning, "short-lived connection to " + peer.str() + " refused: " + reply.reason);
+    OnClosed(connection, UnavailableError("refused: " + reply.reason));
+    return;
+  }
+  PeerLink& link = LinkOf(peer);
+  if (link.dial.get() != &connection) {  // a dial we already gave up on
+    connection.Close(false);
+    return;
+  }
+  std::shared_ptr<Connection> dial = std::move(link.dial);
+  switch (reply.verdict) {
+    case wire::Verdict::kAccept:
+      LinkUp(peer, link, std::move(dial));
+      return;
+    case wire::Verdict::kDuplicate:
+      // The peer's own dial carries the link; retry later only in case it never arrives.
+      TransportStats::Bump(stats_.duplicate_dials);
+      ScheduleRetry(peer, link);
+      return;
+    case wire::Verdict::kRefused:
+      DialFailed(peer, link, "refused by the peer: " + reply.reason, true);
+      return;
+  }
+}
+
+void AsioDriver::Impl::OnEnvelope(Connection& connection, wire::Envelope&& envelope) {
+  if (failed_) return;
+  RunStep([&envelope](Core& core, const Now& now, Effects& out) {
+    core.OnMessage(now, envelope.sender, envelope.message, out);
+  });
+}
+
+void AsioDriver::Impl::OnClosed(Connection& connection, const Status& why) {
+  std::shared_ptr<Connection> self = connection.shared_from_this();
+  inbound_.erase(self);
+  const NodeId& peer = connection.peer();
+  const std::string what = why.ok() ? "idle, closed" : why.ToString();
+  if (!peer.valid()) {  // never got past the handshake: a stranger
+    Log(LogLevel::kWarning, "refused inbound connection from " + connection.remote() + ": " + what);
+    return;
+  }
+  if (auto it = short_in_.find(peer); it != short_in_.end() && it->second == self) {
+    short_in_.erase(it);
+  }
+  if (auto it = short_out_.find(peer); it != short_out_.end() && it->second == self) {
+    short_out_.erase(it);
+    if (!why.ok()) {
+      Log(LogLevel::kWarning, "short-lived connection to " + peer.str() + " failed: " + what);
+    }
+    return;
+  }
+  auto it = links_.find(peer);
+  if (it == links_.end()) {
+    if (!why.ok() && connection.role() == Role::kAcceptor && !connection.open()) {
+      Log(LogLevel::kWarning, "refused inbound connection from " + connection.remote() + ": " + what);
+    }
+    return;
+  }
+  PeerLink& link = *it->second;
+  if (link.link == self) {
+    LinkLost(peer, link, what);
+  } else if (link.dial == self) {
+    link.dial.reset();
+    DialFailed(peer, link, what, true);
+  } else if (!why.ok() && !connection.open()) {
+    Log(LogLevel::kWarning, "refused inbound connection from " + connection.remote() + ": " + what);
+  }
+}
+
+// ---- Long-lived links --------------------------------------------------------------------------
+
+PeerLink& AsioDriver::Impl::LinkOf(const NodeId& peer) {
+  auto& slot = links_[peer];
+  if (!slot) {
+    slot = std::make_unique<PeerLink>(io_);
+    slot->backoff = config_.reconnect_backoff_min;
+  }
+  return *slot;
+}
+
+void AsioDriver::Impl::Connect(const NodeId& peer) {
+  PeerLink& link = LinkOf(peer);
+  link.wanted = true;
+  link.told_down = false;  // an explicit request deserves an answer
+  if (link.link || link.dial) return;
+  link.retry.cancel();
+  link.retry_armed = false;
+  Dial(peer, link);
+}
+
+void AsioDriver::Impl::Disconnect(const NodeId& peer) {
+  auto it = links_.find(peer);
+  if (it == links_.end()) return;
+  PeerLink& link = *it->second;
+  link.wanted = false;
+  link.retry.cancel();
+  link.retry_armed = false;
+  if (link.dial) {
+    link.dial->Close(false);
+    link.dial.reset();
+  }
+  if (link.link) {
+    // The closing end gets no notice (it asked); queued messages still drain to the peer.
+    TransportStats::Bump(stats_.links_down);
+    inbound_.erase(link.link);
+    link.link->Close(true);
+    link.link.reset();
+  }
+}
+
+std::shared_ptr<Connection> AsioDriver::Impl::NewDial(const NodeId& peer, bool long_lived,
+                                                      uint64_t last_link_id) {
+  ConnectionParams params;
+  params.role = Role::kDialer;
+  params.self = config_.self;
+  params.incarnation = incarnation_;
+  params.expected_peer = peer;
+  params.hello = wire::Hello{config_.self, incarnation_, long_lived, rng_.Next() | 1, last_link_id};
+  if (!long_lived) params.idle_close = config_.limits.short_lived_idle;
+  TransportStats::Bump(stats_.dials);
+  return std::make_shared<Connection>(asio::ip::tcp::socket(io_), tls_, std::move(params),
+                                      config_.limits, stats_, *this);
+}
+
+void AsioDriver::Impl::Dial(const NodeId& peer, PeerLink& link) {
+  Result<Endpoint> endpoint = addresses_.Resolve(peer);
+  if (!endpoint.ok()) {
+    DialFailed(peer, link, endpoint.status().ToString(), true);
+    return;
+  }
+  link.dial = NewDial(peer, true, link.last_link_id);
+  link.dial->StartDial(*endpoint);
+}
+
+void AsioDriver::Impl::LinkUp(const NodeId& peer, PeerLink& link,
+                              std::shared_ptr<Connection> connection) {
+  link.link = std::move(connection);
+  link.last_link_id = link.link->link_id();
+  link.told_down = false;
+  link.backoff = config_.reconnect_backoff_min;
+  link.retry.cancel();
+  link.retry_armed = false;
+  TransportStats::Bump(stats_.links_up);
+  Log(LogLevel::kInfo, "link to " + peer.str() + " up (" + link.link->remote() + ")");
+  Notify(peer, LinkState::kUp);
+}
+
+void AsioDriver::Impl::LinkLost(const NodeId& peer, PeerLink& link, const std::string& why) {
+  std::shared_ptr<Connection> lost = std::move(link.link);
+  inbound_.erase(lost);
+  lost->Close(false);
+  TransportStats::Bump(stats_.links_down);
+  Log(LogLevel::kInfo, "link to " + peer.str() + " down: " + why);
+  Notify(peer, LinkState::kDown);
+  link.backoff = config_.reconnect_backoff_min;
+  if (link.wanted) ScheduleRetry(peer, link);
+}
+
+void AsioDriver::Impl::DialFailed(const NodeId& peer, PeerLink& link, const std::string& why,
+                                  bool notify) {
+  TransportStats::Bump(stats_.dial_failures);
+  if (!link.wanted) return;
+  if (notify && !link.told_down) {
+    Log(LogLevel::kWarning, "cannot link to " + peer.str() + ": " + why);
+    link.told_down = true;
+    Notify(peer, LinkState::kDown);
+  } else {
+    Log(LogLevel::kDebug, "cannot link to " + peer.str() + " (retrying): " + why);
+  }
+  ScheduleRetry(peer, link);
+}
+
+void AsioDriver::Impl::ScheduleRetry(const NodeId& peer, PeerLink& link) {
+  if (!link.wanted || link.retry_armed || failed_) return;
+  const Duration delay = rng_.Jitter(link.backoff, 0.2);
+  link.backoff = std::min(link.backoff * 2, config_.reconnect_backoff_max);
+  link.retry_armed = true;
+  link.retry.expires_after(delay);
+  link.retry.async_wait([this, peer](const std::error_code& error) {
+    if (error) return;
+    PeerLink& again = LinkOf(peer);
+    again.retry_armed = false;
+    if (again.wanted && !again.link && !again.dial && !failed_) Dial(peer, again);
+  });
+}
+
+void AsioDriver::Impl::Notify(const NodeId& peer, LinkState state) {
+  asio::post(io_, [this, peer, state] {
+    if (failed_) return;
+    RunStep([&](Core& core, const Now& now, Effects& out) {
+      core.OnConnection(now, peer, state, out);
+    });
+    if (callbacks_.on_connection) callbacks_.on_connection(peer, state);
+  });
+}
+
+// ---- Sends -------------------------------------------------------------------------------------
+
+std::shared_ptr<Connection> AsioDriver::Impl::ShortConnectionTo(const NodeId& peer) {
+  if (auto it = short_out_.find(peer); it != short_out_.end()) return it->second;
+  if (auto it = short_in_.find(peer); it != short_in_.end() && it->second->open()) {
+    return it->second;
+  }
+  Result<Endpoint> endpoint = addresses_.Resolve(peer);
+  if (!endpoint.ok()) {
+    Log(LogLevel::kWarning, "cannot send to " + peer.str() + ": " + endpoint.status().ToString());
+    return nullptr;
+  }
+  if (short_out_.size() >= config_.limits.max_short_lived_outbound) {
+    // Make room: the first (in id order) goes; short-lived connections are cheap to redo.
+    auto victim = short_out_.begin();
+    victim->second->Close(true);
+    short_out_.erase(victim);
+  }
+  auto connection = NewDial(peer, false, 0);
+  short_out_[peer] = connection;
+  connection->StartDial(*endpoint);
+  return connection;
+}
+
+void AsioDriver::Impl::Send(const NodeId& peer, const Message& message, SendMode mode) {
+  std::shared_ptr<Connection> connection;
+  if (auto it = links_.find(peer); it != links_.end() && it->second->link) {
+    connection = it->second->link;
+  } else if (mode == SendMode::kConnectFirst) {
+    connection = ShortConnectionTo(peer);
+    if (!connection) {
+      TransportStats::Bump(stats_.dropped_connect_failed);
+      return;
+    }
+  } else {
+    TransportStats::Bump(stats_.dropped_not_connected);
+    return;
+  }
+  Result<std::vector<uint8_t>> frame = wire::EncodeFrame(config_.self, message,
+                                                         config_.limits.codec);
+  if (!frame.ok()) {
+    TransportStats::Bump(stats_.dropped_encode);
+    Log(LogLevel::kError, std::string("dropping a ") + std::string(MessageKind(message)) +
+                              " to " + peer.str() + ": " + frame.status().ToString());
+    return;
+  }
+  EnqueueOn(connection, std::move(frame).value());
+}
+
+void AsioDriver::Impl::EnqueueOn(const std::shared_ptr<Connection>& connection,
+                                 std::vector<uint8_t> frame) {
+  Status queued = connection->Enqueue(std::move(frame));
+  if (queued.ok()) return;
+  const NodeId peer = connection->peer();
+  if (queued.code() != StatusCode::kResourceExhausted) {
+    TransportStats::Bump(stats_.dropped_not_connected);
+    return;
+  }
+  TransportStats::Bump(stats_.slow_peer_drops);
+  Log(LogLevel::kWarning, "dropping the connection to " + peer.str() +
+                              ": it does not keep up (" + queued.message() + ")");
+  auto it = links_.find(peer);
+  if (it != links_.end() && it->second->link == connection) {
+    LinkLost(peer, *it->second, "peer too slow: " + queued.message());
+    return;
+  }
+  connection->Close(false);
+  OnClosed(*connection, queued);
+}
+
+}  // namespace lashup::net
