@@ -127,6 +127,7 @@ class AsioDriver::Impl final : public ConnectionOwner {
   void EnqueueOn(const std::shared_ptr<Connection>& connection, std::vector<uint8_t> frame);
   std::shared_ptr<Connection> ShortConnectionTo(const NodeId& peer);
   size_t PendingInbound() const;
+  void LogRefused(const Connection& connection, const std::string& what);
   Decision DecideLink(Connection& connection, const wire::Hello& hello);
 };
 

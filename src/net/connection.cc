@@ -21,6 +21,13 @@ std::string Join(const std::vector<std::string>& names) {
   return out;
 }
 
+// The other end went away (it gave up a dial that lost a race, or it stopped), as opposed to a
+// refusal: not worth a warning.
+bool ClosedByPeer(const std::error_code& error) {
+  return error == asio::error::eof || error == asio::ssl::error::stream_truncated ||
+         error == asio::error::connection_reset;
+}
+
 std::string Hex(uint8_t byte) {
   static constexpr char kDigits[] = "0123456789abcdef";
   return std::string("0x") + kDigits[byte >> 4] + kDigits[byte & 0xf];
@@ -136,8 +143,9 @@ void Connection::DetectTls() {
                                                    asio::socket_base::message_peek, e);
                        }
                        if (e || n == 0) {
+                         self->closed_by_peer_ = true;
                          self->FailHandshake(UnavailableError("closed before the TLS handshake"),
-                                             nullptr);
+                                             &self->stats_.handshakes_abandoned);
                        } else if (first != kTlsHandshakeRecord) {
                          TransportStats::Bump(self->stats_.plaintext_refused);
                          self->FailHandshake(
@@ -159,6 +167,12 @@ void Connection::StartTls(asio::ssl::stream_base::handshake_type type) {
 
 void Connection::OnTlsDone(const std::error_code& error) {
   if (stage_ != Stage::kTls) return;
+  if (ClosedByPeer(error)) {
+    closed_by_peer_ = true;
+    FailHandshake(UnavailableError("closed by the other end during the TLS handshake"),
+                  &stats_.handshakes_abandoned);
+    return;
+  }
   if (error) {
     FailHandshake(PermissionDeniedError(DescribeTlsFailure(tls_->native_handle(), error)),
                   &stats_.tls_failures);
@@ -293,6 +307,10 @@ void Connection::OnRead(const std::error_code& error, size_t bytes) {
     } else if (stage_ == Stage::kOpen) {
       Fail(UnavailableError(error == asio::error::eof ? "peer closed the connection"
                                                       : "read failed: " + error.message()));
+    } else if (ClosedByPeer(error)) {
+      closed_by_peer_ = true;
+      FailHandshake(UnavailableError("closed by the other end during the handshake"),
+                    &stats_.handshakes_abandoned);
     } else {
       std::string why = tls_ ? DescribeTlsFailure(tls_->native_handle(), error) : error.message();
       FailHandshake(UnavailableError("during the handshake: " + why), nullptr);

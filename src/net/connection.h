@@ -102,6 +102,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool long_lived() const { return long_lived_; }
   size_t queued_bytes() const { return queue_bytes_; }
   const std::string& remote() const { return remote_; }
+  // The handshake ended because the other end closed (a dial it gave up), not a refusal.
+  bool closed_by_peer() const { return closed_by_peer_; }
 
  private:
   // Connecting and the TLS handshake.
@@ -179,6 +181,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Clock::time_point last_write_;
   Clock::time_point last_envelope_;
   bool send_shut_ = false;
+  bool closed_by_peer_ = false;
 };
 
 }  // namespace lashup::net

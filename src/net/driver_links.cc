@@ -127,7 +127,7 @@ void AsioDriver::Impl::OnClosed(Connection& connection, const Status& why) {
   const NodeId& peer = connection.peer();
   const std::string what = why.ok() ? "idle, closed" : why.ToString();
   if (!peer.valid()) {  // never got past the handshake: a stranger
-    Log(LogLevel::kWarning, "refused inbound connection from " + connection.remote() + ": " + what);
+    LogRefused(connection, what);
     return;
   }
   if (auto it = short_in_.find(peer); it != short_in_.end() && it->second == self) {
@@ -143,7 +143,7 @@ void AsioDriver::Impl::OnClosed(Connection& connection, const Status& why) {
   auto it = links_.find(peer);
   if (it == links_.end()) {
     if (!why.ok() && connection.role() == Role::kAcceptor && !connection.open()) {
-      Log(LogLevel::kWarning, "refused inbound connection from " + connection.remote() + ": " + what);
+      LogRefused(connection, what);
     }
     return;
   }
@@ -154,8 +154,13 @@ void AsioDriver::Impl::OnClosed(Connection& connection, const Status& why) {
     link.dial.reset();
     DialFailed(peer, link, what, true);
   } else if (!why.ok() && !connection.open()) {
-    Log(LogLevel::kWarning, "refused inbound connection from " + connection.remote() + ": " + what);
+    LogRefused(connection, what);
   }
+}
+
+void AsioDriver::Impl::LogRefused(const Connection& connection, const std::string& what) {
+  Log(connection.closed_by_peer() ? LogLevel::kDebug : LogLevel::kWarning,
+      "refused inbound connection from " + connection.remote() + ": " + what);
 }
 
 // ---- Long-lived links --------------------------------------------------------------------------

@@ -28,7 +28,7 @@ Status LoadFiles(asio::ssl::context& context, const TlsFiles& files) {
   if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
     ERR_clear_error();
     return InvalidArgumentError("TLS key file \"" + files.key_file +
-                                "\" does not match the certificate in \"" + files.cert_file + "\"");
+                                "\" mismatch: it is not the key of \"" + files.cert_file + "\"");
   }
   return Status::Ok();
 }

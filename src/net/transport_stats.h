@@ -27,6 +27,7 @@ namespace lashup::net {
   X(plaintext_refused)      /* of which: a non-TLS client at a TLS listener */               \
   X(identity_mismatches)    /* of which: certificate name != claimed or dialed node id */    \
   X(handshake_timeouts)     /* of which: too slow, including clients that never speak */     \
+  X(handshakes_abandoned)   /* of which: the other end closed mid-handshake (lost races) */  \
   X(protocol_errors)        /* bad frames after the handshake: garbage, wrong sender */      \
   X(unknown_kinds)          /* frames of a message kind from a newer peer, skipped */        \
   X(idle_timeouts)          /* connections dropped for silence */                            \
