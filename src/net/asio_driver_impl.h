@@ -30,6 +30,7 @@ struct PeerLink {
   std::shared_ptr<Connection> dial;  // our dial in progress
   uint64_t last_link_id = 0;         // sent in Hello.last_link_id
   bool told_down = false;            // a failed attempt was reported since the last Connect/up
+  std::string last_failure;          // why the last attempt failed (logged once per reason)
   Duration backoff{0};
   asio::steady_timer retry;
   bool retry_armed = false;
@@ -121,7 +122,7 @@ class AsioDriver::Impl final : public ConnectionOwner {
   std::shared_ptr<Connection> NewDial(const NodeId& peer, bool long_lived, uint64_t last_link_id);
   void LinkUp(const NodeId& peer, PeerLink& link, std::shared_ptr<Connection> connection);
   void LinkLost(const NodeId& peer, PeerLink& link, const std::string& why);
-  void DialFailed(const NodeId& peer, PeerLink& link, const std::string& why, bool notify);
+  void DialFailed(const NodeId& peer, PeerLink& link, const std::string& why);
   void ScheduleRetry(const NodeId& peer, PeerLink& link);
   void Notify(const NodeId& peer, LinkState state);
   void EnqueueOn(const std::shared_ptr<Connection>& connection, std::vector<uint8_t> frame);

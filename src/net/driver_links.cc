@@ -109,7 +109,7 @@ void AsioDriver::Impl::OnReply(Connection& connection, const wire::HelloReply& r
       ScheduleRetry(peer, link);
       return;
     case wire::Verdict::kRefused:
-      DialFailed(peer, link, "refused by the peer: " + reply.reason, true);
+      DialFailed(peer, link, "refused by the peer: " + reply.reason);
       return;
   }
 }
@@ -152,7 +152,7 @@ void AsioDriver::Impl::OnClosed(Connection& connection, const Status& why) {
     LinkLost(peer, link, what);
   } else if (link.dial == self) {
     link.dial.reset();
-    DialFailed(peer, link, what, true);
+    DialFailed(peer, link, what);
   } else if (!why.ok() && !connection.open()) {
     LogRefused(connection, what);
   }
@@ -221,7 +221,7 @@ std::shared_ptr<Connection> AsioDriver::Impl::NewDial(const NodeId& peer, bool l
 void AsioDriver::Impl::Dial(const NodeId& peer, PeerLink& link) {
   Result<Endpoint> endpoint = addresses_.Resolve(peer);
   if (!endpoint.ok()) {
-    DialFailed(peer, link, endpoint.status().ToString(), true);
+    DialFailed(peer, link, endpoint.status().ToString());
     return;
   }
   link.dial = NewDial(peer, true, link.last_link_id);
@@ -233,6 +233,7 @@ void AsioDriver::Impl::LinkUp(const NodeId& peer, PeerLink& link,
   link.link = std::move(connection);
   link.last_link_id = link.link->link_id();
   link.told_down = false;
+  link.last_failure.clear();
   link.backoff = config_.reconnect_backoff_min;
   link.retry.cancel();
   link.retry_armed = false;
@@ -252,16 +253,17 @@ void AsioDriver::Impl::LinkLost(const NodeId& peer, PeerLink& link, const std::s
   if (link.wanted) ScheduleRetry(peer, link);
 }
 
-void AsioDriver::Impl::DialFailed(const NodeId& peer, PeerLink& link, const std::string& why,
-                                  bool notify) {
+void AsioDriver::Impl::DialFailed(const NodeId& peer, PeerLink& link, const std::string& why) {
   TransportStats::Bump(stats_.dial_failures);
   if (!link.wanted) return;
-  if (notify && !link.told_down) {
-    Log(LogLevel::kWarning, "cannot link to " + peer.str() + ": " + why);
+  // Each new reason is worth a warning; the same one again while retrying is not.
+  const bool new_reason = why != link.last_failure;
+  link.last_failure = why;
+  Log(new_reason ? LogLevel::kWarning : LogLevel::kDebug,
+      "cannot link to " + peer.str() + ": " + why);
+  if (!link.told_down) {
     link.told_down = true;
     Notify(peer, LinkState::kDown);
-  } else {
-    Log(LogLevel::kDebug, "cannot link to " + peer.str() + " (retrying): " + why);
   }
   ScheduleRetry(peer, link);
 }
