@@ -121,7 +121,8 @@ class AsioDriver::Impl final : public ConnectionOwner {
   void Dial(const NodeId& peer, PeerLink& link);
   std::shared_ptr<Connection> NewDial(const NodeId& peer, bool long_lived, uint64_t last_link_id);
   void LinkUp(const NodeId& peer, PeerLink& link, std::shared_ptr<Connection> connection);
-  void LinkLost(const NodeId& peer, PeerLink& link, const std::string& why);
+  void LinkLost(const NodeId& peer, PeerLink& link, const std::string& why,
+                LogLevel level = LogLevel::kInfo);
   void DialFailed(const NodeId& peer, PeerLink& link, const std::string& why);
   void ScheduleRetry(const NodeId& peer, PeerLink& link);
   void Notify(const NodeId& peer, LinkState state);

@@ -277,6 +277,7 @@ void Connection::Reply(wire::Verdict verdict, const std::string& reason) {
 
 void Connection::BecomeOpen() {
   stage_ = Stage::kOpen;
+  was_open_ = true;
   const auto now = Clock::now();
   last_read_ = last_write_ = last_envelope_ = now;
   Tick(now);
@@ -575,6 +576,7 @@ void Connection::Terminate() {
   if (resolver_) resolver_->cancel();
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
+  lost_frames_ = queue_.size();
   // A write in flight still owns its buffers until its handler runs (OnWritten clears then).
   if (!writing_) {
     queue_.clear();

@@ -91,6 +91,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Stage stage() const { return stage_; }
   bool open() const { return stage_ == Stage::kOpen; }
+  // Got through the handshake at some point (it may be closed now).
+  bool was_open() const { return was_open_; }
   bool hello_sent() const { return hello_sent_; }
   Role role() const { return params_.role; }
   const ConnectionParams& params() const { return params_; }
@@ -101,6 +103,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uint64_t link_id() const { return link_id_; }
   bool long_lived() const { return long_lived_; }
   size_t queued_bytes() const { return queue_bytes_; }
+  // Frames that were queued but never written when the connection ended.
+  size_t lost_frames() const { return lost_frames_; }
   const std::string& remote() const { return remote_; }
   // The handshake ended because the other end closed (a dial it gave up), not a refusal.
   bool closed_by_peer() const { return closed_by_peer_; }
@@ -182,6 +186,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Clock::time_point last_envelope_;
   bool send_shut_ = false;
   bool closed_by_peer_ = false;
+  size_t lost_frames_ = 0;
+  bool was_open_ = false;
 };
 
 }  // namespace lashup::net

@@ -121,6 +121,22 @@ void AsioDriver::Impl::OnEnvelope(Connection& connection, wire::Envelope&& envel
   });
 }
 
+namespace {
+
+// The other end going away or going silent is news; a peer breaking the protocol is a warning.
+LogLevel LevelFor(const Status& why) {
+  switch (why.code()) {
+    case StatusCode::kOk:
+    case StatusCode::kUnavailable:
+    case StatusCode::kDeadlineExceeded:
+      return LogLevel::kInfo;
+    default:
+      return LogLevel::kWarning;
+  }
+}
+
+}  // namespace
+
 void AsioDriver::Impl::OnClosed(Connection& connection, const Status& why) {
   std::shared_ptr<Connection> self = connection.shared_from_this();
   inbound_.erase(self);
@@ -130,31 +146,26 @@ void AsioDriver::Impl::OnClosed(Connection& connection, const Status& why) {
     LogRefused(connection, what);
     return;
   }
+  if (auto it = short_out_.find(peer); it != short_out_.end() && it->second == self) {
+    short_out_.erase(it);
+    TransportStats::Bump(stats_.dropped_connect_failed, connection.lost_frames());
+  }
   if (auto it = short_in_.find(peer); it != short_in_.end() && it->second == self) {
     short_in_.erase(it);
   }
-  if (auto it = short_out_.find(peer); it != short_out_.end() && it->second == self) {
-    short_out_.erase(it);
-    if (!why.ok()) {
-      Log(LogLevel::kWarning, "short-lived connection to " + peer.str() + " failed: " + what);
-    }
-    return;
-  }
   auto it = links_.find(peer);
-  if (it == links_.end()) {
-    if (!why.ok() && connection.role() == Role::kAcceptor && !connection.open()) {
-      LogRefused(connection, what);
-    }
-    return;
-  }
-  PeerLink& link = *it->second;
-  if (link.link == self) {
-    LinkLost(peer, link, what);
-  } else if (link.dial == self) {
-    link.dial.reset();
-    DialFailed(peer, link, what);
-  } else if (!why.ok() && !connection.open()) {
+  PeerLink* link = it == links_.end() ? nullptr : it->second.get();
+  if (link != nullptr && link->link == self) {
+    LinkLost(peer, *link, what, LevelFor(why));
+  } else if (link != nullptr && link->dial == self) {
+    link->dial.reset();
+    DialFailed(peer, *link, what);
+  } else if (connection.role() == Role::kAcceptor && !connection.was_open()) {
     LogRefused(connection, what);
+  } else {
+    Log(why.ok() ? LogLevel::kDebug : LevelFor(why),
+        "short-lived connection with " + peer.str() + " (" + connection.remote() + ") ended: " +
+            what);
   }
 }
 
@@ -242,12 +253,13 @@ void AsioDriver::Impl::LinkUp(const NodeId& peer, PeerLink& link,
   Notify(peer, LinkState::kUp);
 }
 
-void AsioDriver::Impl::LinkLost(const NodeId& peer, PeerLink& link, const std::string& why) {
+void AsioDriver::Impl::LinkLost(const NodeId& peer, PeerLink& link, const std::string& why,
+                                LogLevel level) {
   std::shared_ptr<Connection> lost = std::move(link.link);
   inbound_.erase(lost);
   lost->Close(false);
   TransportStats::Bump(stats_.links_down);
-  Log(LogLevel::kInfo, "link to " + peer.str() + " down: " + why);
+  Log(level, "link to " + peer.str() + " down: " + why);
   Notify(peer, LinkState::kDown);
   link.backoff = config_.reconnect_backoff_min;
   if (link.wanted) ScheduleRetry(peer, link);

@@ -59,7 +59,8 @@ Result<Endpoint> EndpointFromNodeId(const NodeId& id) {
   Result<Endpoint> endpoint = ParseEndpoint(text);
   if (!endpoint.ok()) {
     return NotFoundError("no address for node " + id.str() +
-                         ": it is not in the address book and its id is not [name@]host:port");
+                         ": it is not in the address book and its id is not [name@]host:port (" +
+                         endpoint.status().message() + ")");
   }
   return endpoint;
 }
