@@ -4,7 +4,7 @@
 #   scripts/deps.sh test   those plus test, benchmark and fuzzing dependencies
 set -euo pipefail
 set_name=${1:-test}
-packages=(cmake ninja-build g++ capnproto libcapnp-dev)
+packages=(cmake ninja-build g++ capnproto libcapnp-dev libasio-dev libssl-dev)
 if [ "$set_name" = "test" ]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev clang libclang-rt-14-dev)
 fi

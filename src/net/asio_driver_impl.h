@@ -68,7 +68,7 @@ class AsioDriver::Impl final : public ConnectionOwner {
   // Declared before everything that holds Asio objects, so it is destroyed after them.
   asio::io_context io_;
   std::thread thread_;
-  std::thread::id loop_thread_id_;
+  std::atomic<std::thread::id> loop_thread_id_{};
   bool stopped_ = false;  // guarded by stop_mutex_
   std::mutex stop_mutex_;
 
