@@ -155,6 +155,7 @@ Status AsioDriver::Impl::Open() {
   incarnation_ = OsRandom() | 1;  // never 0: a restart always looks different
   rng_ = Rng(Mix64(seed ^ incarnation_));
   core_timer_ = std::make_unique<asio::steady_timer>(io_);
+  for (const auto& [peer, endpoint] : config_.peer_addresses) addresses_.Set(peer, endpoint);
   core_ = factory_(CoreContext{config_.self, seed, storage_});
   if (!core_) return InternalError("core factory returned no core");
 

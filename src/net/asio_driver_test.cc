@@ -197,6 +197,18 @@ TEST_F(DriverTest, SimultaneousDialsEndWithOneLinkEachWay) {
       << "the race was never exercised";
 }
 
+TEST_F(DriverTest, AddressesKnownAtStartLinkWithoutAFailedAttempt) {
+  auto b = Node(Options(kB, {}));
+  ASSERT_TRUE(b->Start().ok());
+  auto options = Options(kA, {kB});
+  options.addresses[kB] = Endpoint{"127.0.0.1", b->port()};
+  auto a = Node(options);
+  ASSERT_TRUE(a->Start().ok());
+  ASSERT_TRUE(Eventually([&] { return a->linked(kB) && b->linked(kA); })) << log_.All();
+  EXPECT_EQ(a->downs(kB), 0);
+  EXPECT_EQ(a->driver().stats().dial_failures, 0u);
+}
+
 TEST_F(DriverTest, PersistenceEffectsReachTheStorage) {
   auto a = Node(Options(kA, {kB}));
   auto b = Node(Options(kB, {kA}));

@@ -107,6 +107,7 @@ void Connection::OnConnected(const std::error_code& error) {
   }
   std::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket_.non_blocking(true, ignored);  // for ReadAvailable; async operations are unaffected
   if (tls_) {
     StartTls(asio::ssl::stream_base::client);
   } else {
@@ -119,6 +120,7 @@ void Connection::StartAccept() {
   auto remote = socket_.remote_endpoint(error);
   remote_ = error ? "(unknown)" : remote.address().to_string() + ":" + std::to_string(remote.port());
   socket_.set_option(asio::ip::tcp::no_delay(true), error);
+  socket_.non_blocking(true, error);  // for ReadAvailable; async operations are unaffected
   ArmTimer(handshake_deadline_);
   if (tls_) {
     DetectTls();
@@ -303,27 +305,60 @@ void Connection::ReadMore() {
 void Connection::OnRead(const std::error_code& error, size_t bytes) {
   if (stage_ == Stage::kClosed) return;
   if (error) {
-    if (stage_ == Stage::kClosing) {
-      Terminate();  // the peer finished too
-    } else if (stage_ == Stage::kOpen) {
-      Fail(UnavailableError(error == asio::error::eof ? "peer closed the connection"
-                                                      : "read failed: " + error.message()));
-    } else if (ClosedByPeer(error)) {
-      closed_by_peer_ = true;
-      FailHandshake(UnavailableError("closed by the other end during the handshake"),
-                    &stats_.handshakes_abandoned);
-    } else {
-      std::string why = tls_ ? DescribeTlsFailure(tls_->native_handle(), error) : error.message();
-      FailHandshake(UnavailableError("during the handshake: " + why), nullptr);
-    }
+    OnReadError(error);
     return;
   }
+  // Replies produced while this batch is handled leave together, in one write.
+  batching_writes_ = true;
+  bool alive = Consume(bytes) && ReadAvailable();
+  batching_writes_ = false;
+  StartWrite();
+  if (alive) ReadMore();
+}
+
+void Connection::OnReadError(const std::error_code& error) {
+  if (stage_ == Stage::kClosing) {
+    Terminate();  // the peer finished too
+  } else if (stage_ == Stage::kOpen) {
+    Fail(UnavailableError(error == asio::error::eof ? "peer closed the connection"
+                                                    : "read failed: " + error.message()));
+  } else if (ClosedByPeer(error)) {
+    closed_by_peer_ = true;
+    FailHandshake(UnavailableError("closed by the other end during the handshake"),
+                  &stats_.handshakes_abandoned);
+  } else {
+    std::string why = tls_ ? DescribeTlsFailure(tls_->native_handle(), error) : error.message();
+    FailHandshake(UnavailableError("during the handshake: " + why), nullptr);
+  }
+}
+
+// Takes whatever the socket (or the TLS engine) already holds, without waiting, a bounded number
+// of times. A TLS read yields one record; without this, a peer that sends one frame per record
+// gets one reply per record back, and the two settle into lock-step at a fraction of the rate.
+// The socket is non-blocking, so these reads never wait. False if the connection ended.
+bool Connection::ReadAvailable() {
+  constexpr int kMaxReadsPerWakeup = 32;  // bounds the time one busy peer holds the loop
+  for (int i = 0; i < kMaxReadsPerWakeup; ++i) {
+    if (stage_ != Stage::kHello && stage_ != Stage::kOpen) return stage_ != Stage::kClosed;
+    std::error_code error;
+    const size_t n = tls_ ? tls_->read_some(asio::buffer(read_buffer_), error)
+                          : socket_.read_some(asio::buffer(read_buffer_), error);
+    if (error == asio::error::would_block || error == asio::error::try_again) return true;
+    if (error) {
+      OnReadError(error);
+      return false;
+    }
+    if (!Consume(n)) return false;
+  }
+  return true;
+}
+
+// Feeds `bytes` from read_buffer_ through the decoder and the handshake or the owner. False if
+// the connection ended.
+bool Connection::Consume(size_t bytes) {
   stats_.Bump(stats_.bytes_received, bytes);
   last_read_ = Clock::now();
-  if (stage_ == Stage::kClosing) {  // draining toward close: read and discard
-    ReadMore();
-    return;
-  }
+  if (stage_ == Stage::kClosing) return true;  // draining toward close: read and discard
   Status fed = decoder_.Feed(std::span<const uint8_t>(read_buffer_.data(), bytes));
   if (fed.ok()) Drain();
   if (!fed.ok() || decoder_.failed()) {
@@ -334,9 +369,9 @@ void Connection::OnRead(const std::error_code& error, size_t bytes) {
     } else if (stage_ == Stage::kHello) {
       FailHandshake(why.WithContext("bad handshake from " + remote_), nullptr);
     }
-    return;
+    return false;
   }
-  ReadMore();
+  return stage_ != Stage::kClosed;
 }
 
 void Connection::Drain() {
@@ -386,7 +421,7 @@ Status Connection::Enqueue(std::vector<uint8_t> frame) {
   queue_.push_back(std::move(frame));
   stats_.NoteQueueBytes(queue_bytes_);
   last_envelope_ = Clock::now();
-  StartWrite();
+  if (!batching_writes_) StartWrite();
   return Status::Ok();
 }
 

@@ -130,6 +130,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Reading.
   void ReadMore();
   void OnRead(const std::error_code& error, size_t bytes);
+  void OnReadError(const std::error_code& error);
+  bool ReadAvailable();
+  bool Consume(size_t bytes);
   void Drain();
   bool DrainOne();
 
@@ -170,6 +173,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   wire::FrameDecoder decoder_;
   std::vector<uint8_t> read_buffer_;
   bool reading_ = false;
+  bool batching_writes_ = false;
 
   std::vector<uint8_t> handshake_out_;
   bool handshake_in_flight_ = false;

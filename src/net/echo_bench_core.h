@@ -1,12 +1,12 @@
 // EchoBenchCore: the sans-IO core behind the transport benchmark (transport_bench.cc).
 //
-// Two roles. A server echoes every TestData it receives back to its sender, unchanged. A client
-// keeps a long-lived link to its server and, once a run begins and the link is up, keeps `window`
-// TestData messages outstanding (pipelined: each echo releases the next send) until it has sent
-// `count`. Each message's payload starts with a header (run number, sequence number, the
-// client's `now.mono` at sending), so the round trip is measured from the echo alone, with no
-// per-message state; the rest of the payload is a fixed pattern the client checks on return, so
-// a benchmark cannot report speed for data the transport mangled.
+// Two roles. A server echoes every TestData it receives back to its sender, unchanged. A client,
+// once told to (Open), keeps a long-lived link to its server; once a run begins and the link is
+// up, it keeps `window` TestData messages outstanding (pipelined: each echo releases the next
+// send) until it has sent `count`. Each payload starts with a header (run number, sequence
+// number, the client's `now.mono` at sending), so a round trip is measured from the echo itself;
+// the rest of the payload is a fixed pattern the client checks on return, so a benchmark cannot
+// report speed for data the transport mangled.
 //
 // Like every core it reads no clock and does no I/O: times come from the `Now` the driver passes
 // in (DESIGN.md section 3, docs/core-contract.md). It emits RttMeasured for each echo of the
@@ -49,11 +49,16 @@ class EchoBenchCore final : public Core {
   EchoBenchCore(const CoreContext& context, EchoRole role, NodeId server);
 
   void Start(const Now& now, Effects& out) override;
-  void OnMessage(const Now& now, const NodeId& from, const Message& message,
-                 Effects& out) override;
+  void OnMessage(const Now& now, const NodeId& from, const Message& message, Effects& out) override;
   void OnTimer(const Now& now, TimerId timer, Effects& out) override;
   void OnConnection(const Now& now, const NodeId& peer, LinkState state, Effects& out) override;
   void CheckInvariants() const override;
+
+  // Client command: asks for the link to the server. A command rather than part of Start because
+  // Start runs before a driver's owner can tell the driver where the server listens
+  // (AsioDriver::SetPeerAddress), and a dial without an address fails and backs off.
+  // kFailedPrecondition on a server.
+  Status Open(Effects& out);
 
   // Client command: starts a run, replacing any earlier one (whose late echoes are then counted
   // as stray and ignored). Sends at once if the link is up, else when it comes up.
@@ -68,7 +73,7 @@ class EchoBenchCore final : public Core {
   const std::vector<Duration>& rtts() const { return rtts_; }
   // Anomalies since construction: echoes that are unparsable, from another run or repeated
   // (stray, not counted as round trips), echoes whose pattern bytes changed (corrupt), and echoes
-  // that overtook an earlier one (reordered).
+  // that arrived out of sequence (reordered: both one that overtook and the one it overtook).
   uint64_t stray() const { return stray_; }
   uint64_t corrupt() const { return corrupt_; }
   uint64_t reordered() const { return reordered_; }
@@ -89,11 +94,11 @@ class EchoBenchCore final : public Core {
   uint64_t link_downs_ = 0;
 
   EchoRun run_;
-  uint64_t run_number_ = 0;  // 0: no run begun yet
+  uint64_t run_number_ = 0;       // 0: no run begun yet
   std::vector<uint8_t> pattern_;  // the payload of every message of this run, header zeroed
   uint64_t sent_ = 0;
   uint64_t echoed_ = 0;
-  uint64_t next_expected_ = 0;  // TCP keeps order, so echoes should arrive in sequence
+  uint64_t next_expected_ = 0;     // TCP keeps order, so echoes should arrive in sequence
   std::vector<bool> echoed_seqs_;  // one bit per message: a duplicate echo must not count twice
   std::vector<Duration> rtts_;
 

@@ -152,6 +152,7 @@ Status PingNode::Start() {
   config.reconnect_backoff_min = options_.backoff_min;
   config.reconnect_backoff_max = options_.backoff_max;
   config.check_invariants = true;
+  config.peer_addresses = options_.addresses;
   if (log_ != nullptr) config.log = log_->Sink();
   PingPongConfig ping{options_.peers, options_.ping_interval, 5};
   DriverCallbacks callbacks;

@@ -100,6 +100,7 @@ class PingNode {
     Duration ping_interval = 50ms;
     Duration backoff_min = 20ms;
     Duration backoff_max = 200ms;
+    std::map<NodeId, Endpoint> addresses;  // AsioDriverConfig::peer_addresses
   };
 
   PingNode(Options options, Waiter& waiter, LogCapture* log = nullptr);

@@ -7,10 +7,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "lashup/log.h"
 #include "lashup/types.h"
+#include "net/node_address.h"
 #include "wire/codec.h"
 
 namespace lashup::net {
@@ -59,6 +61,9 @@ struct AsioDriverConfig {
   NodeId self;
   // "host:port" to listen on; port 0 picks a free port (see AsioDriver::listen_endpoint).
   std::string listen = "127.0.0.1:0";
+  // Addresses known from the start (static peers, contact nodes); they take precedence over the
+  // address in a node id. More can be added with AsioDriver::SetPeerAddress.
+  std::map<NodeId, Endpoint> peer_addresses;
   Security security = Security::kTls;
   TlsFiles tls;
   TransportLimits limits;
