@@ -15,47 +15,21 @@
 #include <memory>
 #include <utility>
 
+#include "net/openssl_util.h"
+
 namespace lashup::net {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Free {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-struct GeneralNamesFree {
-  void operator()(GENERAL_NAMES* names) const { GENERAL_NAMES_free(names); }
-};
+using internal::BioPtr;
+using internal::GeneralNamesPtr;
+using internal::OpenSslError;
+using internal::ScopedErrorQueue;
+using internal::X509Ptr;
+
 // OPENSSL_free is a macro (it records file and line), so it cannot be named as a function.
 struct OpenSslBufferFree {
   void operator()(unsigned char* buffer) const { OPENSSL_free(buffer); }
 };
-
-// Decoding an extension or a PEM can leave notes in the thread's OpenSSL error queue even when
-// the caller gets an answer; clearing on exit keeps them from being blamed on a later call.
-class ScopedErrorQueue {
- public:
-  ScopedErrorQueue() { ERR_clear_error(); }
-  ~ScopedErrorQueue() { ERR_clear_error(); }
-  ScopedErrorQueue(const ScopedErrorQueue&) = delete;
-  ScopedErrorQueue& operator=(const ScopedErrorQueue&) = delete;
-};
-
-// Drains the error queue into a Status: "what: error1; error2".
-Status OpenSslError(StatusCode code, std::string_view what) {
-  std::string message(what);
-  std::array<char, 256> buffer;
-  bool first = true;
-  for (unsigned long err = ERR_get_error(); err != 0; err = ERR_get_error()) {
-    ERR_error_string_n(err, buffer.data(), buffer.size());
-    message += first ? ": " : "; ";
-    message += buffer.data();
-    first = false;
-  }
-  if (first) message += ": no OpenSSL error reported";
-  return Status(code, std::move(message));
-}
 
 void AppendIfUsable(std::string_view name, std::vector<std::string>& names) {
   if (name.empty() || name.find('\0') != std::string_view::npos) return;
@@ -73,7 +47,7 @@ enum class SanState { kAbsent, kPresent, kUnusable };
 // usable or not; kUnusable means the extension is duplicated or malformed.
 SanState SubjectAltNames(const X509* cert, std::vector<std::string>& names) {
   int critical = -1;
-  std::unique_ptr<GENERAL_NAMES, GeneralNamesFree> sans(static_cast<GENERAL_NAMES*>(
+  GeneralNamesPtr sans(static_cast<GENERAL_NAMES*>(
       X509_get_ext_d2i(cert, NID_subject_alt_name, &critical, nullptr)));
   if (sans == nullptr) {
     // -1: no such extension; -2: it occurs more than once; otherwise it did not decode.
@@ -130,10 +104,10 @@ Result<std::vector<std::string>> CertificateNamesFromPem(std::string_view cert_p
   if (cert_pem.size() > static_cast<size_t>(INT_MAX)) {
     return InvalidArgumentError("certificate PEM too large");
   }
-  std::unique_ptr<BIO, BioFree> bio(
+  BioPtr bio(
       BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
   if (bio == nullptr) return OpenSslError(StatusCode::kInternal, "wrapping PEM in a BIO");
-  std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (cert == nullptr) return OpenSslError(StatusCode::kInvalidArgument, "parsing certificate PEM");
   return CertificateNames(cert.get());
 }

@@ -22,59 +22,30 @@
 #include <system_error>
 #include <utility>
 
+#include "net/openssl_util.h"
+
 namespace lashup::net {
 namespace {
 
-// unique_ptr deleter calling an OpenSSL free function, so every object has exactly one owner.
-template <auto kFree>
-struct OpenSslFree {
-  template <typename T>
-  void operator()(T* p) const {
-    kFree(p);
-  }
-};
+using internal::BignumPtr;
+using internal::BioPtr;
+using internal::GeneralNamesPtr;
+using internal::OpenSslError;
+using internal::OpenSslFree;
+using internal::PkeyPtr;
+using internal::ScopedErrorQueue;
+using internal::X509Ptr;
 
-using BioPtr = std::unique_ptr<BIO, OpenSslFree<BIO_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, OpenSslFree<BN_free>>;
 using ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpenSslFree<X509_EXTENSION_free>>;
 using GeneralNamePtr = std::unique_ptr<GENERAL_NAME, OpenSslFree<GENERAL_NAME_free>>;
-using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OpenSslFree<GENERAL_NAMES_free>>;
 using Ia5StringPtr = std::unique_ptr<ASN1_IA5STRING, OpenSslFree<ASN1_IA5STRING_free>>;
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OpenSslFree<EVP_PKEY_CTX_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslFree<EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, OpenSslFree<X509_free>>;
 
 // Random serials are 16 bytes: well above the 64 bits of entropy the CA/Browser Forum asks for,
 // and inside RFC 5280's limit of 20 octets.
 constexpr int kSerialBytes = 16;
 // Far above any real name; only keeps lengths within OpenSSL's int parameters.
 constexpr size_t kMaxValueBytes = 4096;
-
-// OpenSSL reports errors through a per-thread queue. Clearing it on entry keeps a caller's stale
-// errors out of our messages; clearing it on exit means a success path that left notes behind
-// (PEM decoders try several formats) cannot be blamed on the caller's next OpenSSL call.
-class ScopedErrorQueue {
- public:
-  ScopedErrorQueue() { ERR_clear_error(); }
-  ~ScopedErrorQueue() { ERR_clear_error(); }
-  ScopedErrorQueue(const ScopedErrorQueue&) = delete;
-  ScopedErrorQueue& operator=(const ScopedErrorQueue&) = delete;
-};
-
-// Drains the error queue into a Status: "what: error1; error2".
-Status OpenSslError(StatusCode code, std::string_view what) {
-  std::string message(what);
-  std::array<char, 256> buffer;
-  bool first = true;
-  for (unsigned long err = ERR_get_error(); err != 0; err = ERR_get_error()) {
-    ERR_error_string_n(err, buffer.data(), buffer.size());
-    message += first ? ": " : "; ";
-    message += buffer.data();
-    first = false;
-  }
-  if (first) message += ": no OpenSSL error reported";
-  return Status(code, std::move(message));
-}
 
 Status CheckValidity(const CertValidity& validity) {
   if (validity.not_after < validity.not_before) {

@@ -25,6 +25,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "net/cert_names.h"
+#include "net/openssl_util.h"
 
 namespace lashup::net {
 namespace {
@@ -34,20 +35,14 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::StartsWith;
 
-template <auto kFree>
-struct Free {
-  template <typename T>
-  void operator()(T* p) const {
-    kFree(p);
-  }
-};
-using BioPtr = std::unique_ptr<BIO, Free<BIO_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, Free<BN_free>>;
-using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, Free<GENERAL_NAMES_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Free<EVP_PKEY_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Free<X509_STORE_CTX_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Free<X509_STORE_free>>;
-using X509Ptr = std::unique_ptr<X509, Free<X509_free>>;
+using internal::BignumPtr;
+using internal::BioPtr;
+using internal::GeneralNamesPtr;
+using internal::OpenSslFree;
+using internal::PkeyPtr;
+using internal::X509Ptr;
+using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OpenSslFree<X509_STORE_CTX_free>>;
+using StorePtr = std::unique_ptr<X509_STORE, OpenSslFree<X509_STORE_free>>;
 
 using std::chrono::hours;
 
