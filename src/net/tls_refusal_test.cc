@@ -4,6 +4,9 @@
 // line that says why.
 #include <gtest/gtest.h>
 
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+
 #include "net/asio_driver.h"
 #include "net/net_test_util.h"
 
@@ -97,6 +100,32 @@ TEST_F(TlsRefusalTest, PlaintextClient) {
   EXPECT_EQ(a->ups(kX), 0);
   EXPECT_EQ(x->ups(kA), 0);
   EXPECT_GE(a->driver().stats().plaintext_refused, 1u);
+}
+
+TEST_F(TlsRefusalTest, Tls12ClientIsRefusedEvenWithAValidCertificate) {
+  auto a = Node(kA, {}, pki_.ForNode(kA));
+  ASSERT_TRUE(a->Start().ok());
+  const TlsFiles files = pki_.ForNode(kX);
+  asio::ssl::context context(asio::ssl::context::tls_client);
+  context.load_verify_file(files.ca_file);
+  context.use_certificate_chain_file(files.cert_file);
+  context.use_private_key_file(files.key_file, asio::ssl::context::pem);
+  SSL_CTX_set_max_proto_version(context.native_handle(), TLS1_2_VERSION);
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), a->port()});
+  asio::ssl::stream<asio::ip::tcp::socket&> tls(socket, context);
+  std::error_code error;
+  tls.handshake(asio::ssl::stream_base::client, error);
+  EXPECT_TRUE(error) << "a TLS 1.2 handshake succeeded";
+  ASSERT_TRUE(waiter_.WaitFor(
+      [&] {
+        return log_.Contains("node-a: refused inbound connection from 127.0.0.1:") &&
+               log_.Contains("TLS handshake failed: unsupported protocol");
+      },
+      5s))
+      << log_.All();
+  EXPECT_EQ(a->driver().stats().tls_failures, 1u);
 }
 
 TEST_F(TlsRefusalTest, HonestPeersStillLinkWhileAnIntruderKnocks) {
