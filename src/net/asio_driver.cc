@@ -20,20 +20,44 @@ std::chrono::steady_clock::time_point SteadyAt(Instant at) {
       std::chrono::duration_cast<std::chrono::steady_clock::duration>(at.time_since_epoch()));
 }
 
+Status CheckPeerAddress(const NodeId& peer, const Endpoint& endpoint) {
+  if (!peer.valid()) return InvalidArgumentError("peer address for an invalid node id");
+  if (endpoint.host.empty() || endpoint.port == 0) {
+    return InvalidArgumentError("peer address of " + peer.str() + " needs a host and a port: \"" +
+                                ToString(endpoint) + "\"");
+  }
+  return Status::Ok();
+}
+
+Status ValidateLimits(const TransportLimits& l) {
+  if (l.handshake_timeout <= Duration(0) || l.idle_timeout <= Duration(0) ||
+      l.keepalive_interval <= Duration(0) || l.keepalive_interval >= l.idle_timeout ||
+      l.short_lived_idle <= Duration(0) || l.close_linger < Duration(0)) {
+    return InvalidArgumentError(
+        "driver config: timeouts must be positive and keepalive_interval < idle_timeout");
+  }
+  if (l.max_send_queue_bytes < l.codec.max_frame_bytes + wire::kFrameHeaderBytes) {
+    return InvalidArgumentError("driver config: max_send_queue_bytes must hold one largest frame");
+  }
+  if (l.codec.max_frame_bytes < 1024) {
+    return InvalidArgumentError("driver config: codec.max_frame_bytes must be at least 1024");
+  }
+  if (l.max_send_queue_frames == 0 || l.max_pending_inbound == 0 || l.max_inbound == 0 ||
+      l.max_short_lived_outbound == 0) {
+    return InvalidArgumentError("driver config: connection and queue limits must be at least 1");
+  }
+  return Status::Ok();
+}
+
 Status ValidateConfig(const AsioDriverConfig& config) {
   if (!config.self.valid()) return InvalidArgumentError("driver config: self is not a valid node id");
   if (config.reconnect_backoff_min <= Duration(0) ||
       config.reconnect_backoff_max < config.reconnect_backoff_min) {
     return InvalidArgumentError("driver config: need 0 < reconnect_backoff_min <= max");
   }
-  const TransportLimits& l = config.limits;
-  if (l.handshake_timeout <= Duration(0) || l.idle_timeout <= Duration(0) ||
-      l.keepalive_interval <= Duration(0) || l.keepalive_interval >= l.idle_timeout) {
-    return InvalidArgumentError(
-        "driver config: timeouts must be positive and keepalive_interval < idle_timeout");
-  }
-  if (l.max_send_queue_bytes < l.codec.max_frame_bytes + wire::kFrameHeaderBytes) {
-    return InvalidArgumentError("driver config: max_send_queue_bytes must hold one largest frame");
+  LASHUP_RETURN_IF_ERROR(ValidateLimits(config.limits));
+  for (const auto& [peer, endpoint] : config.peer_addresses) {
+    LASHUP_RETURN_IF_ERROR(CheckPeerAddress(peer, endpoint));
   }
   return Status::Ok();
 }
@@ -68,11 +92,13 @@ Status AsioDriver::health() const {
   return impl_->health_;
 }
 
-void AsioDriver::SetPeerAddress(const NodeId& peer, Endpoint endpoint) {
+Status AsioDriver::SetPeerAddress(const NodeId& peer, Endpoint endpoint) {
+  LASHUP_RETURN_IF_ERROR(CheckPeerAddress(peer, endpoint));
   Impl* impl = impl_.get();
   asio::post(impl->io_, [impl, peer, endpoint = std::move(endpoint)]() mutable {
     impl->addresses_.Set(peer, std::move(endpoint));
   });
+  return Status::Ok();
 }
 
 Status AsioDriver::Invoke(Command command) {
@@ -92,6 +118,7 @@ Status AsioDriver::ReloadTls() {
                           MakeTlsContext(impl_->config_.tls));
   Impl* impl = impl_.get();
   return impl->PostAndWait([impl, context = std::move(context)]() mutable {
+    if (impl->failed_) return impl->health_;
     impl->tls_ = std::move(context);
     TransportStats::Bump(impl->stats_.tls_reloads);
     impl->Log(LogLevel::kInfo, "TLS files reloaded; new connections use them");
@@ -101,20 +128,22 @@ Status AsioDriver::ReloadTls() {
 
 void AsioDriver::Freeze() {
   Impl* impl = impl_.get();
-  {
-    std::lock_guard lock(impl->freeze_mutex_);
-    if (impl->frozen_) return;
-    impl->thaw_ = false;
+  std::unique_lock lock(impl->freeze_mutex_);
+  if (impl->stopping_) return;
+  if (impl->frozen_) {
+    impl->thaw_ = false;  // a Thaw the loop has not acted on yet is taken back
+    return;
   }
+  impl->thaw_ = false;
   asio::post(impl->io_, [impl] {
     std::unique_lock lock(impl->freeze_mutex_);
+    if (impl->thaw_ || impl->stopping_) return;  // thawed before it began
     impl->frozen_ = true;
     impl->freeze_cv_.notify_all();
-    impl->freeze_cv_.wait(lock, [impl] { return impl->thaw_; });
+    impl->freeze_cv_.wait(lock, [impl] { return impl->thaw_ || impl->stopping_; });
     impl->frozen_ = false;
   });
-  std::unique_lock lock(impl->freeze_mutex_);
-  impl->freeze_cv_.wait(lock, [impl] { return impl->frozen_; });
+  impl->freeze_cv_.wait(lock, [impl] { return impl->frozen_ || impl->thaw_ || impl->stopping_; });
 }
 
 void AsioDriver::Thaw() {
@@ -155,6 +184,7 @@ Status AsioDriver::Impl::Open() {
   incarnation_ = OsRandom() | 1;  // never 0: a restart always looks different
   rng_ = Rng(Mix64(seed ^ incarnation_));
   core_timer_ = std::make_unique<asio::steady_timer>(io_);
+  accept_retry_ = std::make_unique<asio::steady_timer>(io_);
   for (const auto& [peer, endpoint] : config_.peer_addresses) addresses_.Set(peer, endpoint);
   core_ = factory_(CoreContext{config_.self, seed, storage_});
   if (!core_) return InternalError("core factory returned no core");
@@ -179,7 +209,7 @@ void AsioDriver::Impl::Stop() {
   }
   {  // a frozen loop cannot stop
     std::lock_guard lock(freeze_mutex_);
-    thaw_ = true;
+    stopping_ = true;
     freeze_cv_.notify_all();
   }
   if (thread_.joinable()) {
@@ -189,18 +219,18 @@ void AsioDriver::Impl::Stop() {
     });
     thread_.join();
   }
-  // Handlers still queued hold connections; destroy them while the sockets' io_context lives.
+  // Handlers still queued are never run: the io_context destroys them (and the connections
+  // they hold) when the driver goes.
   links_.clear();
   short_out_.clear();
   short_in_.clear();
   inbound_.clear();
-  io_.restart();
-  io_.poll();
 }
 
 void AsioDriver::Impl::CloseEverything() {
   std::error_code ignored;
   if (acceptor_) acceptor_->close(ignored);
+  if (accept_retry_) accept_retry_->cancel();
   if (core_timer_) core_timer_->cancel();
   for (auto& [peer, link] : links_) {
     link->retry.cancel();

@@ -11,8 +11,9 @@
 // describes the handshake, the limits and the failure handling.
 //
 // Thread-safety: every public method may be called from any thread except the loop thread itself
-// (from a callback), where the blocking ones would deadlock. Callbacks run on the loop thread and
-// must not block. A persistence failure stops the node (fail-stop): see health().
+// (from a callback): there Invoke and ReloadTls return kFailedPrecondition, and Stop, Freeze
+// and Thaw must not be called at all. Callbacks run on the loop thread and must not block. A
+// persistence failure stops the node (fail-stop): see health().
 #ifndef LASHUP_NET_ASIO_DRIVER_H_
 #define LASHUP_NET_ASIO_DRIVER_H_
 
@@ -56,14 +57,16 @@ class AsioDriver {
   Endpoint listen_endpoint() const;
   const NodeId& self() const;
 
-  // Where to reach `peer` (overrides the address in its id).
-  void SetPeerAddress(const NodeId& peer, Endpoint endpoint);
+  // Where to reach `peer` (overrides the address in its id). kInvalidArgument for an endpoint
+  // without a host or port.
+  Status SetPeerAddress(const NodeId& peer, Endpoint endpoint);
 
-  // Runs `command` on the loop thread and waits for it. kUnavailable once stopped or failed.
+  // Runs `command` on the loop thread and waits for it. kUnavailable once stopped; after a
+  // persistence failure, that failure (see health()).
   Status Invoke(Command command);
 
   // Reloads the TLS files; new connections use them, existing ones keep theirs. On error the
-  // old files stay in use.
+  // old files stay in use. kFailedPrecondition in plaintext mode.
   Status ReloadTls();
 
   TransportCounters stats() const;
@@ -71,7 +74,7 @@ class AsioDriver {
   Status health() const;
 
   // Test hooks, like SIGSTOP / SIGCONT: the loop thread blocks (sockets stay open, nothing is
-  // read or answered) until Thaw. Freeze returns once the loop is blocked.
+  // read or answered) until Thaw. Freeze returns once the loop is blocked (at once if stopped).
   void Freeze();
   void Thaw();
 

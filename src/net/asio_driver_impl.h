@@ -79,10 +79,12 @@ class AsioDriver::Impl final : public ConnectionOwner {
   std::condition_variable freeze_cv_;
   bool frozen_ = false;
   bool thaw_ = false;
+  bool stopping_ = false;
 
   // Loop-thread state.
   std::shared_ptr<asio::ssl::context> tls_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
+  std::unique_ptr<asio::steady_timer> accept_retry_;
   uint64_t incarnation_ = 0;
   Rng rng_{0};
   std::unique_ptr<Core> core_;
@@ -125,6 +127,7 @@ class AsioDriver::Impl final : public ConnectionOwner {
                 LogLevel level = LogLevel::kInfo);
   void DialFailed(const NodeId& peer, PeerLink& link, const std::string& why);
   void ScheduleRetry(const NodeId& peer, PeerLink& link);
+  void ForgetIfIdle(const NodeId& peer);
   void Notify(const NodeId& peer, LinkState state);
   void EnqueueOn(const std::shared_ptr<Connection>& connection, std::vector<uint8_t> frame);
   std::shared_ptr<Connection> ShortConnectionTo(const NodeId& peer);

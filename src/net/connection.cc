@@ -46,7 +46,9 @@ Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<asio::ssl::
       stats_(stats),
       owner_(owner),
       decoder_(limits.codec),
-      read_buffer_(kReadChunk) {
+      // A read never hands the decoder more than one largest frame, so its buffer bound (two
+      // frames) holds whatever the frame limit.
+      read_buffer_(std::min(kReadChunk, limits.codec.max_frame_bytes + wire::kFrameHeaderBytes)) {
   if (tls_context_) {
     tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *tls_context_);
   }

@@ -10,8 +10,9 @@
 // that hears nothing for idle_timeout is dead. The whole handshake has one deadline.
 //
 // Callbacks: the owner hears OnHello (acceptor), OnReply (dialer), OnEnvelope, and OnClosed for
-// every end the connection reaches by itself (error, EOF, timeout, idle short-lived). A close the
-// owner asks for (Close) produces no callback. All of it runs on the loop thread; a Connection is
+// every end the connection reaches by itself (error, EOF, timeout, idle short-lived). Ends the
+// owner caused produce no callback: a Close call, a verdict other than kAccept from OnHello (the
+// reply drains, then the connection goes), and any reply but kAccept handed to OnReply. All of it runs on the loop thread; a Connection is
 // held by shared_ptr so in-flight Asio handlers keep it alive.
 #ifndef LASHUP_NET_CONNECTION_H_
 #define LASHUP_NET_CONNECTION_H_
@@ -103,6 +104,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uint64_t link_id() const { return link_id_; }
   bool long_lived() const { return long_lived_; }
   size_t queued_bytes() const { return queue_bytes_; }
+  size_t queued_frames() const { return queue_.size(); }
   // Frames that were queued but never written when the connection ended.
   size_t lost_frames() const { return lost_frames_; }
   const std::string& remote() const { return remote_; }

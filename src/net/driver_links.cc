@@ -10,8 +10,19 @@ namespace lashup::net {
 void AsioDriver::Impl::AcceptNext() {
   acceptor_->async_accept([this](const std::error_code& error, asio::ip::tcp::socket socket) {
     if (error == asio::error::operation_aborted || !acceptor_->is_open()) return;
-    if (!error) OnAccepted(std::move(socket));
-    AcceptNext();
+    if (!error) {
+      OnAccepted(std::move(socket));
+      AcceptNext();
+      return;
+    }
+    // Out of file descriptors (or memory): accepting again at once would fail again at once and
+    // spin the loop. The pending connection waits in the backlog meanwhile.
+    TransportStats::Bump(stats_.accept_errors);
+    Log(LogLevel::kWarning, "accept failed (retrying in 100 ms): " + error.message());
+    accept_retry_->expires_after(std::chrono::milliseconds(100));
+    accept_retry_->async_wait([this](const std::error_code& e) {
+      if (!e && acceptor_->is_open()) AcceptNext();
+    });
   });
 }
 
@@ -44,14 +55,20 @@ void AsioDriver::Impl::OnAccepted(asio::ip::tcp::socket socket) {
 
 ConnectionOwner::Decision AsioDriver::Impl::OnHello(Connection& connection,
                                                     const wire::Hello& hello) {
-  if (failed_) return {wire::Verdict::kRefused, "node stopped"};
-  if (!hello.long_lived) {
-    auto self = connection.shared_from_this();
-    short_in_[hello.node] = self;
-    // Short-lived connections close when idle, from whichever end notices first.
-    return {wire::Verdict::kAccept, ""};
+  Decision decision{wire::Verdict::kRefused, "node stopped"};
+  if (failed_) {
+    // refused below
+  } else if (!hello.long_lived) {
+    // The dialing end closes a short-lived connection when idle (or the idle timeout does).
+    short_in_[hello.node] = connection.shared_from_this();
+    decision = {wire::Verdict::kAccept, ""};
+  } else {
+    decision = DecideLink(connection, hello);
   }
-  return DecideLink(connection, hello);
+  // A refused connection only drains its reply and goes; it no longer counts against the
+  // inbound limits, and no OnClosed will come for it.
+  if (decision.verdict != wire::Verdict::kAccept) inbound_.erase(connection.shared_from_this());
+  return decision;
 }
 
 ConnectionOwner::Decision AsioDriver::Impl::DecideLink(Connection& connection,
@@ -90,14 +107,18 @@ void AsioDriver::Impl::OnReply(Connection& connection, const wire::HelloReply& r
   if (!connection.long_lived()) {
     if (reply.verdict == wire::Verdict::kAccept) return;  // queued sends now flow
     Log(LogLevel::kWarning, "short-lived connection to " + peer.str() + " refused: " + reply.reason);
-    OnClosed(connection, UnavailableError("refused: " + reply.reason));
+    TransportStats::Bump(stats_.dropped_connect_failed, connection.queued_frames());
+    if (auto it = short_out_.find(peer); it != short_out_.end() && it->second.get() == &connection) {
+      short_out_.erase(it);
+    }
     return;
   }
-  PeerLink& link = LinkOf(peer);
-  if (link.dial.get() != &connection) {  // a dial we already gave up on
+  auto it = links_.find(peer);
+  if (it == links_.end() || it->second->dial.get() != &connection) {  // a dial we gave up on
     connection.Close(false);
     return;
   }
+  PeerLink& link = *it->second;
   std::shared_ptr<Connection> dial = std::move(link.dial);
   switch (reply.verdict) {
     case wire::Verdict::kAccept:
@@ -157,9 +178,11 @@ void AsioDriver::Impl::OnClosed(Connection& connection, const Status& why) {
   PeerLink* link = it == links_.end() ? nullptr : it->second.get();
   if (link != nullptr && link->link == self) {
     LinkLost(peer, *link, what, LevelFor(why));
+    ForgetIfIdle(peer);
   } else if (link != nullptr && link->dial == self) {
     link->dial.reset();
     DialFailed(peer, *link, what);
+    ForgetIfIdle(peer);
   } else if (connection.role() == Role::kAcceptor && !connection.was_open()) {
     LogRefused(connection, what);
   } else {
@@ -213,6 +236,17 @@ void AsioDriver::Impl::Disconnect(const NodeId& peer) {
     link.link->Close(true);
     link.link.reset();
   }
+  ForgetIfIdle(peer);
+}
+
+// A peer we neither want nor hold a link or a dial with leaves no trace, so the table follows
+// the live links rather than every node ever heard of.
+void AsioDriver::Impl::ForgetIfIdle(const NodeId& peer) {
+  auto it = links_.find(peer);
+  if (it == links_.end()) return;
+  const PeerLink& link = *it->second;
+  if (link.wanted || link.link || link.dial || link.retry_armed) return;
+  links_.erase(it);
 }
 
 std::shared_ptr<Connection> AsioDriver::Impl::NewDial(const NodeId& peer, bool long_lived,
@@ -261,6 +295,7 @@ void AsioDriver::Impl::LinkLost(const NodeId& peer, PeerLink& link, const std::s
   TransportStats::Bump(stats_.links_down);
   Log(level, "link to " + peer.str() + " down: " + why);
   Notify(peer, LinkState::kDown);
+  link.told_down = true;  // the redials that may fail next are not news
   link.backoff = config_.reconnect_backoff_min;
   if (link.wanted) ScheduleRetry(peer, link);
 }
@@ -288,9 +323,15 @@ void AsioDriver::Impl::ScheduleRetry(const NodeId& peer, PeerLink& link) {
   link.retry.expires_after(delay);
   link.retry.async_wait([this, peer](const std::error_code& error) {
     if (error) return;
-    PeerLink& again = LinkOf(peer);
+    auto it = links_.find(peer);
+    if (it == links_.end()) return;
+    PeerLink& again = *it->second;
     again.retry_armed = false;
-    if (again.wanted && !again.link && !again.dial && !failed_) Dial(peer, again);
+    if (again.wanted && !again.link && !again.dial && !failed_) {
+      Dial(peer, again);
+    } else {
+      ForgetIfIdle(peer);
+    }
   });
 }
 
@@ -320,6 +361,7 @@ std::shared_ptr<Connection> AsioDriver::Impl::ShortConnectionTo(const NodeId& pe
     // Make room: the first (in id order) goes; short-lived connections are cheap to redo.
     auto victim = short_out_.begin();
     victim->second->Close(true);
+    TransportStats::Bump(stats_.dropped_connect_failed, victim->second->lost_frames());
     short_out_.erase(victim);
   }
   auto connection = NewDial(peer, false, 0);
@@ -368,6 +410,7 @@ void AsioDriver::Impl::EnqueueOn(const std::shared_ptr<Connection>& connection,
   auto it = links_.find(peer);
   if (it != links_.end() && it->second->link == connection) {
     LinkLost(peer, *it->second, "peer too slow: " + queued.message());
+    ForgetIfIdle(peer);
     return;
   }
   connection->Close(false);

@@ -233,7 +233,8 @@ void Introduce(const std::vector<PingNode*>& nodes) {
   for (PingNode* a : nodes) {
     for (PingNode* b : nodes) {
       if (a != b && a->running()) {
-        a->driver().SetPeerAddress(b->id(), Endpoint{"127.0.0.1", b->port()});
+        Status set = a->driver().SetPeerAddress(b->id(), Endpoint{"127.0.0.1", b->port()});
+        LASHUP_CHECK(set.ok(), set.ToString());
       }
     }
   }

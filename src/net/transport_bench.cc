@@ -318,7 +318,7 @@ Status EchoPair::StartDrivers(Security security, const BenchPki& pki) {
 // thread: both are posted to it) and waits until it is up.
 Status EchoPair::Link(Duration timeout) {
   const Clock::time_point start = Clock::now();
-  client_->SetPeerAddress(ServerId(), server_->listen_endpoint());
+  LASHUP_RETURN_IF_ERROR(client_->SetPeerAddress(ServerId(), server_->listen_endpoint()));
   Status opened;
   LASHUP_RETURN_IF_ERROR(client_->Invoke([&opened](Core& core, const Now&, Effects& out) {
     opened = static_cast<EchoBenchCore&>(core).Open(out);

@@ -53,7 +53,8 @@ struct TransportLimits {
   size_t max_pending_inbound = 64;
   // All inbound connections (links, short-lived, pending).
   size_t max_inbound = 1024;
-  // Outbound short-lived connections; the oldest idle one is closed to make room.
+  // Outbound short-lived connections; beyond this, the first in node-id order is closed (its
+  // queued frames drain if it is open) to make room.
   size_t max_short_lived_outbound = 256;
 };
 
@@ -70,7 +71,8 @@ struct AsioDriverConfig {
   // Reconnection of wanted links: doubling from min to max, each delay jittered by +-20%.
   Duration reconnect_backoff_min = 200ms;
   Duration reconnect_backoff_max = 5s;
-  // Seeds the core's Rng and the driver's jitter; 0 draws one from the OS.
+  // Seeds the core's Rng; 0 draws one from the OS. The driver's own jitter and link ids mix in a
+  // random incarnation, so they differ on every start whatever the seed.
   uint64_t seed = 0;
   // Call Core::CheckInvariants after every step (costly on big cores; on in tests).
   bool check_invariants = false;

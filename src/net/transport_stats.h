@@ -19,8 +19,9 @@ namespace lashup::net {
   X(links_up)               /* long-lived links established, either direction */             \
   X(links_down)             /* established long-lived links lost or closed */                \
   X(dials)                  /* outbound connection attempts, links and short-lived */        \
-  X(dial_failures)          /* attempts that did not end in an accepted handshake */         \
-  X(accepted)               /* inbound TCP connections accepted */                           \
+  X(dial_failures)          /* link attempts that failed (no address, connect, TLS, refused) */ \
+  X(accept_errors)          /* accept() failures (out of descriptors), each followed by a pause */ \
+  X(accepted)               /* inbound TCP connections accepted, including ones then refused */ \
   X(refused_over_limit)     /* inbound connections over max_pending_inbound / max_inbound */ \
   X(handshake_failures)     /* TLS or Hello failures, timeouts, identity mismatches */       \
   X(tls_failures)           /* of which: TLS handshake or certificate verification */        \

@@ -69,8 +69,9 @@ class FrameDecoder {
  public:
   explicit FrameDecoder(CodecLimits limits = {}) : limits_(limits) {}
 
-  // Appends received bytes. Fails (and stays failed) if a header announces a frame beyond the
-  // limit, before those bytes are buffered.
+  // Appends received bytes. Fails (and stays failed) if the next frame's header announces a frame
+  // beyond the limit; later headers are checked by Next / NextPayload as they come up. Either
+  // way nothing beyond the header of an oversized frame is ever waited for.
   Status Feed(std::span<const uint8_t> bytes);
 
   // The next complete frame, nullopt when more bytes are needed, or an error (sticky).

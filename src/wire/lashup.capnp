@@ -1,8 +1,9 @@
-# The lashup wire format: one Envelope per frame.
+# The lashup wire format: a connection opens with one Handshake frame each way (below), then
+# carries one Envelope per frame; an empty frame is a keepalive.
 #
 # Compatibility rules: fields and union branches are only ever added, with new ordinals; a
-# receiver that meets a branch it does not know rejects that frame (kUnimplemented) and keeps the
-# connection. `version` is the envelope's protocol version; a peer refuses versions it does not
+# receiver that meets an Envelope branch it does not know rejects that frame (kUnimplemented) and
+# keeps the connection; an unknown Handshake branch or verdict ends the connection. `version` is the envelope's protocol version; a peer refuses versions it does not
 # support. See docs/wire.md.
 @0x9be8b32bc3813d10;
 
