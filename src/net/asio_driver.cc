@@ -1,6 +1,5 @@
 #include "net/asio_driver.h"
 
-#include <future>
 #include <random>
 
 #include "core/check.h"
@@ -34,7 +33,8 @@ Status ValidateLimits(const TransportLimits& l) {
       l.keepalive_interval <= Duration(0) || l.keepalive_interval >= l.idle_timeout ||
       l.short_lived_idle <= Duration(0) || l.close_linger < Duration(0)) {
     return InvalidArgumentError(
-        "driver config: timeouts must be positive and keepalive_interval < idle_timeout");
+        "driver config: timeouts must be positive (close_linger may be 0) and "
+        "keepalive_interval < idle_timeout");
   }
   if (l.max_send_queue_bytes < l.codec.max_frame_bytes + wire::kFrameHeaderBytes) {
     return InvalidArgumentError("driver config: max_send_queue_bytes must hold one largest frame");
@@ -50,7 +50,8 @@ Status ValidateLimits(const TransportLimits& l) {
 }
 
 Status ValidateConfig(const AsioDriverConfig& config) {
-  if (!config.self.valid()) return InvalidArgumentError("driver config: self is not a valid node id");
+  if (!config.self.valid())
+    return InvalidArgumentError("driver config: self is not a valid node id");
   if (config.reconnect_backoff_min <= Duration(0) ||
       config.reconnect_backoff_max < config.reconnect_backoff_min) {
     return InvalidArgumentError("driver config: need 0 < reconnect_backoff_min <= max");
@@ -69,15 +70,14 @@ Status ValidateConfig(const AsioDriverConfig& config) {
 AsioDriver::AsioDriver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AsioDriver::~AsioDriver() { Stop(); }
 
-Result<std::unique_ptr<AsioDriver>> AsioDriver::Start(AsioDriverConfig config,
-                                                      CoreFactory factory, Storage* storage,
-                                                      DriverCallbacks callbacks) {
+Result<std::unique_ptr<AsioDriver>> AsioDriver::Start(AsioDriverConfig config, CoreFactory factory,
+                                                      Storage* storage, DriverCallbacks callbacks) {
   LASHUP_RETURN_IF_ERROR(ValidateConfig(config));
   if (!factory || storage == nullptr) {
     return InvalidArgumentError("driver needs a core factory and a storage");
   }
-  auto impl = std::make_unique<Impl>(std::move(config), std::move(factory), storage,
-                                     std::move(callbacks));
+  auto impl =
+      std::make_unique<Impl>(std::move(config), std::move(factory), storage, std::move(callbacks));
   LASHUP_RETURN_IF_ERROR(impl->Open());
   return std::unique_ptr<AsioDriver>(new AsioDriver(std::move(impl)));
 }
@@ -219,6 +219,14 @@ void AsioDriver::Impl::Stop() {
     });
     thread_.join();
   }
+  // Calls queued behind the stop will never run: answer them now.
+  std::lock_guard calls(calls_mutex_);
+  for (const auto& call : pending_calls_) {
+    if (!call->claimed.exchange(true)) {
+      call->promise.set_value(UnavailableError("driver stopped before the call ran"));
+    }
+  }
+  pending_calls_.clear();
   // Handlers still queued are never run: the io_context destroys them (and the connections
   // they hold) when the driver goes.
   links_.clear();
@@ -239,25 +247,30 @@ void AsioDriver::Impl::CloseEverything() {
   }
   for (auto& [peer, connection] : short_out_) connection->Close(false);
   for (const auto& connection : inbound_) connection->Close(false);
+  for (const auto& weak : all_connections_) {
+    if (auto connection = weak.lock()) connection->Close(false);
+  }
 }
 
 Status AsioDriver::Impl::PostAndWait(std::function<Status()> fn) {
   if (std::this_thread::get_id() == loop_thread_id_) {
     return FailedPreconditionError("blocking driver call from its own loop thread");
   }
+  auto call = std::make_shared<PendingCall>();
+  std::future<Status> done = call->promise.get_future();
   {
     std::lock_guard lock(stop_mutex_);
     if (stopped_) return UnavailableError("driver is stopped");
+    std::lock_guard calls(calls_mutex_);
+    pending_calls_.insert(call);
   }
-  auto promise = std::make_shared<std::promise<Status>>();
-  std::future<Status> done = promise->get_future();
-  asio::post(io_, [fn = std::move(fn), promise] { promise->set_value(fn()); });
-  // If the loop stops before running it, the handler is destroyed and the promise broken.
-  try {
-    return done.get();
-  } catch (const std::future_error&) {
-    return UnavailableError("driver stopped before the call ran");
-  }
+  asio::post(io_, [this, fn = std::move(fn), call] {
+    if (call->claimed.exchange(true)) return;  // Stop answered it
+    call->promise.set_value(fn());
+    std::lock_guard lock(calls_mutex_);
+    pending_calls_.erase(call);
+  });
+  return done.get();
 }
 
 void AsioDriver::Impl::Log(LogLevel level, const std::string& message) {

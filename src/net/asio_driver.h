@@ -44,7 +44,8 @@ class AsioDriver {
   // Validates the config, loads TLS files, binds the listener, builds the core over `storage`
   // (which must outlive the driver) and starts the loop thread, whose first step is Core::Start.
   static Result<std::unique_ptr<AsioDriver>> Start(AsioDriverConfig config, CoreFactory factory,
-                                                   Storage* storage, DriverCallbacks callbacks = {});
+                                                   Storage* storage,
+                                                   DriverCallbacks callbacks = {});
   ~AsioDriver();  // Stop()
   AsioDriver(const AsioDriver&) = delete;
   AsioDriver& operator=(const AsioDriver&) = delete;
@@ -66,7 +67,8 @@ class AsioDriver {
   Status Invoke(Command command);
 
   // Reloads the TLS files; new connections use them, existing ones keep theirs. On error the
-  // old files stay in use. kFailedPrecondition in plaintext mode.
+  // old files stay in use. kFailedPrecondition in plaintext mode; after a persistence failure,
+  // that failure.
   Status ReloadTls();
 
   TransportCounters stats() const;
@@ -74,7 +76,8 @@ class AsioDriver {
   Status health() const;
 
   // Test hooks, like SIGSTOP / SIGCONT: the loop thread blocks (sockets stay open, nothing is
-  // read or answered) until Thaw. Freeze returns once the loop is blocked (at once if stopped).
+  // read or answered) until Thaw. Freeze returns once the loop is blocked (at once if stopped,
+  // or if a Thaw overtakes it); Freeze right after a Thaw the loop has not acted on cancels it.
   void Freeze();
   void Thaw();
 

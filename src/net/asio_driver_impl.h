@@ -6,13 +6,15 @@
 
 #include <asio.hpp>
 #include <asio/ssl.hpp>
-
+#include <atomic>
 #include <condition_variable>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "core/rng.h"
 #include "net/asio_driver.h"
@@ -99,6 +101,19 @@ class AsioDriver::Impl final : public ConnectionOwner {
   std::map<NodeId, std::shared_ptr<Connection>> short_out_;
   std::map<NodeId, std::shared_ptr<Connection>> short_in_;
   std::set<std::shared_ptr<Connection>> inbound_;
+  // Every connection ever made, weakly: Stop closes the ones still draining after the owner let
+  // go of them (graceful closes, refusing replies). Pruned as it grows.
+  std::vector<std::weak_ptr<Connection>> all_connections_;
+  size_t prune_at_ = 64;
+  uint64_t accept_error_streak_ = 0;
+
+  // Blocking calls waiting on the loop; Stop answers the ones the loop will never run.
+  struct PendingCall {
+    std::promise<Status> promise;
+    std::atomic<bool> claimed{false};
+  };
+  std::mutex calls_mutex_;
+  std::set<std::shared_ptr<PendingCall>> pending_calls_;
 
  private:
   // asio_driver.cc: effects and core timers.
@@ -132,6 +147,7 @@ class AsioDriver::Impl final : public ConnectionOwner {
   void EnqueueOn(const std::shared_ptr<Connection>& connection, std::vector<uint8_t> frame);
   std::shared_ptr<Connection> ShortConnectionTo(const NodeId& peer);
   size_t PendingInbound() const;
+  void Track(const std::shared_ptr<Connection>& connection);
   void LogRefused(const Connection& connection, const std::string& what);
   Decision DecideLink(Connection& connection, const wire::Hello& hello);
 };

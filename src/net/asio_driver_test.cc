@@ -173,9 +173,10 @@ TEST_F(DriverTest, SimultaneousDialsEndWithOneLinkEachWay) {
     ASSERT_TRUE(Eventually([&] { return a->linked(kB) && b->linked(kA); })) << log_.All();
     ASSERT_TRUE(Eventually([&] {
       return a->driver().stats().links_up == static_cast<uint64_t>(round) &&
-             b->driver().stats().links_up == static_cast<uint64_t>(round) &&
-             a->ups(kB) == round && b->ups(kA) == round;
-    })) << "round " << round << ": a " << a->driver().stats().ToJson() << "\nb "
+             b->driver().stats().links_up == static_cast<uint64_t>(round) && a->ups(kB) == round &&
+             b->ups(kA) == round;
+    })) << "round "
+        << round << ": a " << a->driver().stats().ToJson() << "\nb "
         << b->driver().stats().ToJson();
     EXPECT_EQ(a->ups(kB), round);
     EXPECT_EQ(b->ups(kA), round);
@@ -245,8 +246,7 @@ TEST_F(DriverTest, ConfigurationErrorsAreClear) {
   config.tls.key_file = pki_.ForNode(kB).key_file;
   started = AsioDriver::Start(config, factory, &storage);
   ASSERT_FALSE(started.ok());
-  EXPECT_NE(started.status().message().find("mismatch"), std::string::npos)
-      << started.status();
+  EXPECT_NE(started.status().message().find("mismatch"), std::string::npos) << started.status();
 
   config.tls = pki_.ForNode(kA);
   config.listen = "not-an-address";

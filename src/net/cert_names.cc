@@ -104,8 +104,7 @@ Result<std::vector<std::string>> CertificateNamesFromPem(std::string_view cert_p
   if (cert_pem.size() > static_cast<size_t>(INT_MAX)) {
     return InvalidArgumentError("certificate PEM too large");
   }
-  BioPtr bio(
-      BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
+  BioPtr bio(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())));
   if (bio == nullptr) return OpenSslError(StatusCode::kInternal, "wrapping PEM in a BIO");
   X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   if (cert == nullptr) return OpenSslError(StatusCode::kInvalidArgument, "parsing certificate PEM");

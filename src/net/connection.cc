@@ -120,7 +120,8 @@ void Connection::OnConnected(const std::error_code& error) {
 void Connection::StartAccept() {
   std::error_code error;
   auto remote = socket_.remote_endpoint(error);
-  remote_ = error ? "(unknown)" : remote.address().to_string() + ":" + std::to_string(remote.port());
+  remote_ =
+      error ? "(unknown)" : remote.address().to_string() + ":" + std::to_string(remote.port());
   socket_.set_option(asio::ip::tcp::no_delay(true), error);
   socket_.non_blocking(true, error);  // for ReadAvailable; async operations are unaffected
   ArmTimer(handshake_deadline_);
@@ -136,37 +137,34 @@ void Connection::StartAccept() {
 // than with whatever OpenSSL makes of the bytes.
 void Connection::DetectTls() {
   stage_ = Stage::kTls;
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     [self = shared_from_this()](const std::error_code& error) {
-                       if (self->stage_ != Stage::kTls) return;
-                       uint8_t first = 0;
-                       std::error_code e = error;
-                       size_t n = 0;
-                       if (!e) {
-                         n = self->socket_.receive(asio::buffer(&first, 1),
-                                                   asio::socket_base::message_peek, e);
-                       }
-                       if (e || n == 0) {
-                         self->closed_by_peer_ = true;
-                         self->FailHandshake(UnavailableError("closed before the TLS handshake"),
-                                             &self->stats_.handshakes_abandoned);
-                       } else if (first != kTlsHandshakeRecord) {
-                         TransportStats::Bump(self->stats_.plaintext_refused);
-                         self->FailHandshake(
-                             PermissionDeniedError("not a TLS client (first byte " + Hex(first) +
-                                                   "): plaintext connections are refused"),
-                             &self->stats_.tls_failures);
-                       } else {
-                         self->StartTls(asio::ssl::stream_base::server);
-                       }
-                     });
+  socket_.async_wait(
+      asio::ip::tcp::socket::wait_read, [self = shared_from_this()](const std::error_code& error) {
+        if (self->stage_ != Stage::kTls) return;
+        uint8_t first = 0;
+        std::error_code e = error;
+        size_t n = 0;
+        if (!e) {
+          n = self->socket_.receive(asio::buffer(&first, 1), asio::socket_base::message_peek, e);
+        }
+        if (e || n == 0) {
+          self->closed_by_peer_ = true;
+          self->FailHandshake(UnavailableError("closed before the TLS handshake"),
+                              &self->stats_.handshakes_abandoned);
+        } else if (first != kTlsHandshakeRecord) {
+          TransportStats::Bump(self->stats_.plaintext_refused);
+          self->FailHandshake(PermissionDeniedError("not a TLS client (first byte " + Hex(first) +
+                                                    "): plaintext connections are refused"),
+                              &self->stats_.tls_failures);
+        } else {
+          self->StartTls(asio::ssl::stream_base::server);
+        }
+      });
 }
 
 void Connection::StartTls(asio::ssl::stream_base::handshake_type type) {
   stage_ = Stage::kTls;
-  tls_->async_handshake(type, [self = shared_from_this()](const std::error_code& error) {
-    self->OnTlsDone(error);
-  });
+  tls_->async_handshake(
+      type, [self = shared_from_this()](const std::error_code& error) { self->OnTlsDone(error); });
 }
 
 void Connection::OnTlsDone(const std::error_code& error) {
@@ -232,8 +230,8 @@ void Connection::HandleHandshake(std::span<const uint8_t> payload) {
 
 void Connection::HandleHello(const wire::Hello& hello) {
   if (tls_ && !CertificateNamesNode(cert_names_, hello.node)) {
-    const std::string why = "claims to be " + hello.node.str() + " but its certificate names " +
-                            Join(cert_names_);
+    const std::string why =
+        "claims to be " + hello.node.str() + " but its certificate names " + Join(cert_names_);
     Reply(wire::Verdict::kRefused, "certificate does not name " + hello.node.str());
     FailHandshake(PermissionDeniedError(remote_ + " " + why), &stats_.identity_mismatches);
     return;
@@ -513,9 +511,9 @@ void Connection::OnTimer() {
     case Stage::kTls:
     case Stage::kHello:
       if (now >= handshake_deadline_) {
-        FailHandshake(DeadlineExceededError("handshake with " + remote_ + " took longer than " +
-                                            std::to_string(limits_.handshake_timeout.count() /
-                                                           1000000) + " ms"),
+        FailHandshake(DeadlineExceededError(
+                          "handshake with " + remote_ + " took longer than " +
+                          std::to_string(limits_.handshake_timeout.count() / 1000000) + " ms"),
                       &stats_.handshake_timeouts);
       } else {
         ArmTimer(handshake_deadline_);
@@ -525,8 +523,10 @@ void Connection::OnTimer() {
       Tick(now);
       return;
     case Stage::kClosing:
-      if (now >= linger_deadline_) Terminate();
-      else ArmTimer(linger_deadline_);
+      if (now >= linger_deadline_)
+        Terminate();
+      else
+        ArmTimer(linger_deadline_);
       return;
     case Stage::kClosed:
       return;
@@ -579,7 +579,11 @@ void Connection::Fail(const Status& why) {
 }
 
 void Connection::Close(bool graceful) {
-  if (stage_ == Stage::kClosed || stage_ == Stage::kClosing) return;
+  if (stage_ == Stage::kClosed) return;
+  if (stage_ == Stage::kClosing) {
+    if (!graceful) Terminate();  // an abrupt close overrides a drain in progress
+    return;
+  }
   if (!graceful || stage_ != Stage::kOpen) {
     Terminate();
     return;

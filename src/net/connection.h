@@ -12,14 +12,14 @@
 // Callbacks: the owner hears OnHello (acceptor), OnReply (dialer), OnEnvelope, and OnClosed for
 // every end the connection reaches by itself (error, EOF, timeout, idle short-lived). Ends the
 // owner caused produce no callback: a Close call, a verdict other than kAccept from OnHello (the
-// reply drains, then the connection goes), and any reply but kAccept handed to OnReply. All of it runs on the loop thread; a Connection is
-// held by shared_ptr so in-flight Asio handlers keep it alive.
+// reply drains, then the connection goes), and any reply but kAccept handed to OnReply. All of it
+// runs on the loop thread; a Connection is held by shared_ptr so in-flight Asio handlers keep it
+// alive.
 #ifndef LASHUP_NET_CONNECTION_H_
 #define LASHUP_NET_CONNECTION_H_
 
 #include <asio.hpp>
 #include <asio/ssl.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <deque>

@@ -11,14 +11,17 @@ void AsioDriver::Impl::AcceptNext() {
   acceptor_->async_accept([this](const std::error_code& error, asio::ip::tcp::socket socket) {
     if (error == asio::error::operation_aborted || !acceptor_->is_open()) return;
     if (!error) {
+      accept_error_streak_ = 0;
       OnAccepted(std::move(socket));
       AcceptNext();
       return;
     }
     // Out of file descriptors (or memory): accepting again at once would fail again at once and
-    // spin the loop. The pending connection waits in the backlog meanwhile.
+    // spin the loop. The pending connection waits in the backlog meanwhile. One warning per
+    // streak; the counter tells how long it lasted.
     TransportStats::Bump(stats_.accept_errors);
-    Log(LogLevel::kWarning, "accept failed (retrying in 100 ms): " + error.message());
+    Log(accept_error_streak_++ == 0 ? LogLevel::kWarning : LogLevel::kDebug,
+        "accept failed (retrying every 100 ms): " + error.message());
     accept_retry_->expires_after(std::chrono::milliseconds(100));
     accept_retry_->async_wait([this](const std::error_code& e) {
       if (!e && acceptor_->is_open()) AcceptNext();
@@ -48,7 +51,16 @@ void AsioDriver::Impl::OnAccepted(asio::ip::tcp::socket socket) {
   auto connection = std::make_shared<Connection>(std::move(socket), tls_, std::move(params),
                                                  config_.limits, stats_, *this);
   inbound_.insert(connection);
+  Track(connection);
   connection->StartAccept();
+}
+
+void AsioDriver::Impl::Track(const std::shared_ptr<Connection>& connection) {
+  if (all_connections_.size() >= prune_at_) {
+    std::erase_if(all_connections_, [](const auto& weak) { return weak.expired(); });
+    prune_at_ = std::max<size_t>(64, 2 * all_connections_.size());
+  }
+  all_connections_.push_back(connection);
 }
 
 // ---- Owner callbacks ---------------------------------------------------------------------------
@@ -76,11 +88,11 @@ ConnectionOwner::Decision AsioDriver::Impl::DecideLink(Connection& connection,
   PeerLink& link = LinkOf(hello.node);
   LinkView view;
   if (link.link) {
-    view.established = EstablishedLink{link.link->link_id(),
-                                       link.link->role() == Role::kDialer,
+    view.established = EstablishedLink{link.link->link_id(), link.link->role() == Role::kDialer,
                                        link.link->peer_incarnation()};
   }
-  if (link.dial) view.dial = link.dial->hello_sent() ? DialStage::kAwaitingReply : DialStage::kEarly;
+  if (link.dial)
+    view.dial = link.dial->hello_sent() ? DialStage::kAwaitingReply : DialStage::kEarly;
   const HelloDecision decision = DecideLongLivedHello(config_.self, hello.node, view, hello);
   switch (decision) {
     case HelloDecision::kDuplicate:
@@ -106,9 +118,11 @@ void AsioDriver::Impl::OnReply(Connection& connection, const wire::HelloReply& r
   const NodeId& peer = connection.peer();
   if (!connection.long_lived()) {
     if (reply.verdict == wire::Verdict::kAccept) return;  // queued sends now flow
-    Log(LogLevel::kWarning, "short-lived connection to " + peer.str() + " refused: " + reply.reason);
+    Log(LogLevel::kWarning,
+        "short-lived connection to " + peer.str() + " refused: " + reply.reason);
     TransportStats::Bump(stats_.dropped_connect_failed, connection.queued_frames());
-    if (auto it = short_out_.find(peer); it != short_out_.end() && it->second.get() == &connection) {
+    if (auto it = short_out_.find(peer);
+        it != short_out_.end() && it->second.get() == &connection) {
       short_out_.erase(it);
     }
     return;
@@ -186,9 +200,9 @@ void AsioDriver::Impl::OnClosed(Connection& connection, const Status& why) {
   } else if (connection.role() == Role::kAcceptor && !connection.was_open()) {
     LogRefused(connection, what);
   } else {
-    Log(why.ok() ? LogLevel::kDebug : LevelFor(why),
-        "short-lived connection with " + peer.str() + " (" + connection.remote() + ") ended: " +
-            what);
+    Log(why.ok() ? LogLevel::kDebug : LevelFor(why), "short-lived connection with " + peer.str() +
+                                                         " (" + connection.remote() +
+                                                         ") ended: " + what);
   }
 }
 
@@ -259,8 +273,10 @@ std::shared_ptr<Connection> AsioDriver::Impl::NewDial(const NodeId& peer, bool l
   params.hello = wire::Hello{config_.self, incarnation_, long_lived, rng_.Next() | 1, last_link_id};
   if (!long_lived) params.idle_close = config_.limits.short_lived_idle;
   TransportStats::Bump(stats_.dials);
-  return std::make_shared<Connection>(asio::ip::tcp::socket(io_), tls_, std::move(params),
-                                      config_.limits, stats_, *this);
+  auto connection = std::make_shared<Connection>(asio::ip::tcp::socket(io_), tls_,
+                                                 std::move(params), config_.limits, stats_, *this);
+  Track(connection);
+  return connection;
 }
 
 void AsioDriver::Impl::Dial(const NodeId& peer, PeerLink& link) {
@@ -384,12 +400,12 @@ void AsioDriver::Impl::Send(const NodeId& peer, const Message& message, SendMode
     TransportStats::Bump(stats_.dropped_not_connected);
     return;
   }
-  Result<std::vector<uint8_t>> frame = wire::EncodeFrame(config_.self, message,
-                                                         config_.limits.codec);
+  Result<std::vector<uint8_t>> frame =
+      wire::EncodeFrame(config_.self, message, config_.limits.codec);
   if (!frame.ok()) {
     TransportStats::Bump(stats_.dropped_encode);
-    Log(LogLevel::kError, std::string("dropping a ") + std::string(MessageKind(message)) +
-                              " to " + peer.str() + ": " + frame.status().ToString());
+    Log(LogLevel::kError, std::string("dropping a ") + std::string(MessageKind(message)) + " to " +
+                              peer.str() + ": " + frame.status().ToString());
     return;
   }
   EnqueueOn(connection, std::move(frame).value());
@@ -405,8 +421,8 @@ void AsioDriver::Impl::EnqueueOn(const std::shared_ptr<Connection>& connection,
     return;
   }
   TransportStats::Bump(stats_.slow_peer_drops);
-  Log(LogLevel::kWarning, "dropping the connection to " + peer.str() +
-                              ": it does not keep up (" + queued.message() + ")");
+  Log(LogLevel::kWarning, "dropping the connection to " + peer.str() + ": it does not keep up (" +
+                              queued.message() + ")");
   auto it = links_.find(peer);
   if (it != links_.end() && it->second->link == connection) {
     LinkLost(peer, *it->second, "peer too slow: " + queued.message());

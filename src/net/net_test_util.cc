@@ -10,9 +10,9 @@
 namespace lashup::net::testing {
 
 WallTime WallNow() {
-  return WallTimeFromNanos(std::chrono::duration_cast<Duration>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count());
+  return WallTimeFromNanos(
+      std::chrono::duration_cast<Duration>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
 }
 
 std::string ReadWholeFile(const std::string& path) {
@@ -22,7 +22,9 @@ std::string ReadWholeFile(const std::string& path) {
 
 namespace {
 
-CertValidity ValidNow() { return {WallNow() - std::chrono::hours(1), WallNow() + std::chrono::hours(24)}; }
+CertValidity ValidNow() {
+  return {WallNow() - std::chrono::hours(1), WallNow() + std::chrono::hours(24)};
+}
 
 Pem MustCa(const std::string& name) {
   Result<Pem> ca = GenerateCa(name, ValidNow());

@@ -105,7 +105,7 @@ class PingNode {
 
   PingNode(Options options, Waiter& waiter, LogCapture* log = nullptr);
   ~PingNode() { Stop(); }  // before the maps the callbacks write to go away
-  Status Start();  // may be called again after Stop (a restart on the same port)
+  Status Start();          // may be called again after Stop (a restart on the same port)
   void Stop();
 
   AsioDriver& driver() { return *driver_; }
@@ -122,7 +122,7 @@ class PingNode {
   uint64_t rtts_from(const NodeId& peer) const;
   // Runs `read` over the core on its loop thread (no data race with the driver).
   Status Read(const std::function<void(const PingPongCore&)>& read);
-  uint64_t pongs();  // 0 if the node is not running
+  uint64_t pongs();              // 0 if the node is not running
   std::vector<TestData> data();  // TestData received; empty if not running
 
  private:

@@ -41,7 +41,8 @@ Result<Endpoint> ParseEndpoint(std::string_view text, bool allow_port_zero) {
                                   "\": put an IPv6 host in brackets");
     }
   }
-  if (host.empty()) return InvalidArgumentError("bad address \"" + std::string(text) + "\": no host");
+  if (host.empty())
+    return InvalidArgumentError("bad address \"" + std::string(text) + "\": no host");
   Result<uint16_t> number = ParsePort(port, allow_port_zero);
   if (!number.ok()) return number.status().WithContext("address \"" + std::string(text) + "\"");
   return Endpoint{std::string(host), *number};

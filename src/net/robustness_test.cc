@@ -112,8 +112,7 @@ class RobustnessTest : public ::testing::Test {
   // A still answers B, and the link never dropped.
   void ExpectStillServing() {
     const uint64_t before = b_->rtts_from(kA);
-    EXPECT_TRUE(waiter_.WaitFor([&] { return b_->rtts_from(kA) >= before + 5; }, 5s))
-        << log_.All();
+    EXPECT_TRUE(waiter_.WaitFor([&] { return b_->rtts_from(kA) >= before + 5; }, 5s)) << log_.All();
     EXPECT_TRUE(a_->linked(kB));
     EXPECT_EQ(a_->driver().stats().links_down, 0u) << a_->driver().stats().ToJson();
     EXPECT_TRUE(a_->driver().health().ok());
@@ -189,7 +188,8 @@ TEST_F(RobustnessTest, HugeHeaderFromAnAuthenticatedPeerAfterItsHello) {
                log_.Contains("bytes exceeds the limit");
       },
       3s))
-      << a_->driver().stats().ToJson() << "\n" << log_.All();
+      << a_->driver().stats().ToJson() << "\n"
+      << log_.All();
   ExpectStillServing();
 }
 
@@ -235,12 +235,12 @@ TEST_F(RobustnessTest, PeerThatStopsReadingIsDroppedWithBoundedMemory) {
                     .ok());
     waiter_.WaitFor([&] { return !a_->linked(kB); }, 5ms);
   }
-  EXPECT_TRUE(waiter_.WaitFor([&] { return !a_->linked(kB); }, 5s)) << a_->driver().stats().ToJson();
+  EXPECT_TRUE(waiter_.WaitFor([&] { return !a_->linked(kB); }, 5s))
+      << a_->driver().stats().ToJson();
   const TransportCounters stats = a_->driver().stats();
   EXPECT_GE(stats.slow_peer_drops, 1u) << stats.ToJson();
   EXPECT_LE(stats.max_queue_bytes, limits.max_send_queue_bytes) << stats.ToJson();
-  EXPECT_TRUE(waiter_.WaitFor([&] { return log_.Contains("does not keep up"); }, 3s))
-      << log_.All();
+  EXPECT_TRUE(waiter_.WaitFor([&] { return log_.Contains("does not keep up"); }, 3s)) << log_.All();
 
   // C kept being served throughout.
   const uint64_t before = c->rtts_from(kA);
@@ -249,8 +249,7 @@ TEST_F(RobustnessTest, PeerThatStopsReadingIsDroppedWithBoundedMemory) {
 
   // B wakes up, finds its link gone, and the two link again.
   b_->driver().Thaw();
-  EXPECT_TRUE(waiter_.WaitFor([&] { return a_->linked(kB) && b_->linked(kA); }, 10s))
-      << log_.All();
+  EXPECT_TRUE(waiter_.WaitFor([&] { return a_->linked(kB) && b_->linked(kA); }, 10s)) << log_.All();
 }
 
 }  // namespace

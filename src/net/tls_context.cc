@@ -68,8 +68,7 @@ std::vector<std::string> PeerCertificateNames(SSL* ssl) {
 std::string DescribeTlsFailure(SSL* ssl, const std::error_code& error) {
   const long verify = ssl != nullptr ? SSL_get_verify_result(ssl) : X509_V_OK;
   if (verify != X509_V_OK) {
-    return std::string("certificate verification failed: ") +
-           X509_verify_cert_error_string(verify);
+    return std::string("certificate verification failed: ") + X509_verify_cert_error_string(verify);
   }
   std::string text = error.message();
   if (error.category() == asio::error::get_ssl_category()) {

@@ -5,13 +5,12 @@
 // trusts only the cluster CA in `ca_file`. Chain and validity (expiry) are checked by OpenSSL
 // during the handshake; the node-id check (certificate name == claimed / dialed id) is the
 // transport's: a dialer checks the acceptor's certificate before it sends its Hello, an acceptor
-// checks the dialer's against the id its Hello claims. Session tickets are off: links are long-lived.
-// Errors are Status values; nothing here throws.
+// checks the dialer's against the id its Hello claims. Session tickets are off: links are
+// long-lived. Errors are Status values; nothing here throws.
 #ifndef LASHUP_NET_TLS_CONTEXT_H_
 #define LASHUP_NET_TLS_CONTEXT_H_
 
 #include <asio/ssl.hpp>
-
 #include <memory>
 #include <string>
 #include <system_error>

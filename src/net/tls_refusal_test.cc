@@ -70,7 +70,8 @@ TEST_F(TlsRefusalTest, CertificateFromAnotherCa) {
 }
 
 TEST_F(TlsRefusalTest, ExpiredCertificate) {
-  ExpectRefusedBothWays(pki_.Expired(kX), "certificate verification failed: certificate has expired",
+  ExpectRefusedBothWays(pki_.Expired(kX),
+                        "certificate verification failed: certificate has expired",
                         "cannot link to node-x: PERMISSION_DENIED: certificate verification "
                         "failed: certificate has expired");
 }

@@ -12,7 +12,8 @@ TransportCounters TransportStats::Snapshot() const {
 
 std::string TransportCounters::ToJson() const {
   std::string json = "{";
-#define LASHUP_X(name) json += std::string(json.size() > 1 ? "," : "") + "\"" #name "\":" + std::to_string(name);
+#define LASHUP_X(name) \
+  json += std::string(json.size() > 1 ? "," : "") + "\"" #name "\":" + std::to_string(name);
   LASHUP_TRANSPORT_COUNTERS(LASHUP_X)
 #undef LASHUP_X
   return json + "}";

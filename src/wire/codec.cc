@@ -135,7 +135,8 @@ std::vector<uint8_t> FramePayload(std::span<const uint8_t> payload) {
   std::vector<uint8_t> frame(kFrameHeaderBytes + payload.size());
   const auto n = static_cast<uint32_t>(payload.size());
   for (size_t i = 0; i < kFrameHeaderBytes; ++i) frame[i] = static_cast<uint8_t>(n >> (8 * i));
-  if (!payload.empty()) std::memcpy(frame.data() + kFrameHeaderBytes, payload.data(), payload.size());
+  if (!payload.empty())
+    std::memcpy(frame.data() + kFrameHeaderBytes, payload.data(), payload.size());
   return frame;
 }
 

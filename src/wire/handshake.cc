@@ -97,9 +97,8 @@ std::vector<uint8_t> EncodeHandshakeFrame(const Handshake& handshake) {
 }
 
 Result<Handshake> DecodeHandshake(std::span<const uint8_t> payload, const CodecLimits& limits) {
-  return internal::ReadFlat<Handshake>(payload, limits, [](capnp::FlatArrayMessageReader& r) {
-    return ReadHandshake(r);
-  });
+  return internal::ReadFlat<Handshake>(
+      payload, limits, [](capnp::FlatArrayMessageReader& r) { return ReadHandshake(r); });
 }
 
 }  // namespace lashup::wire

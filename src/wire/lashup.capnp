@@ -3,8 +3,8 @@
 #
 # Compatibility rules: fields and union branches are only ever added, with new ordinals; a
 # receiver that meets an Envelope branch it does not know rejects that frame (kUnimplemented) and
-# keeps the connection; an unknown Handshake branch or verdict ends the connection. `version` is the envelope's protocol version; a peer refuses versions it does not
-# support. See docs/wire.md.
+# keeps the connection; an unknown Handshake branch or verdict ends the connection. `version` is
+# the protocol version; a peer refuses versions it does not support. See docs/wire.md.
 @0x9be8b32bc3813d10;
 
 using Cxx = import "/capnp/c++.capnp";
@@ -51,7 +51,8 @@ struct Handshake {
 struct Hello {
   longLived @0 :Bool;     # a link the dialer's core asked for, or a short-lived connection
   linkId @1 :UInt64;      # the dialer's name for this connection attempt
-  lastLinkId @2 :UInt64;  # the last long-lived link the dialer had with the acceptor (0: none)
+  lastLinkId @2 :UInt64;  # the last long-lived link the dialer had with the acceptor (0: none
+                          # known; a node forgets it once it neither wants nor holds the link)
 }
 
 struct HelloReply {
