@@ -358,7 +358,7 @@ bool Connection::ReadAvailable() {
 bool Connection::Consume(size_t bytes) {
   stats_.Bump(stats_.bytes_received, bytes);
   last_read_ = Clock::now();
-  if (stage_ == Stage::kClosing) return true;  // draining toward close: read and discard
+  if (!Delivering()) return true;  // a refused connection draining its reply: discard
   Status fed = decoder_.Feed(std::span<const uint8_t>(read_buffer_.data(), bytes));
   if (fed.ok()) Drain();
   if (!fed.ok() || decoder_.failed()) {
@@ -368,14 +368,23 @@ bool Connection::Consume(size_t bytes) {
       Fail(why.WithContext("bad frame from " + peer_.str() + " at " + remote_));
     } else if (stage_ == Stage::kHello) {
       FailHandshake(why.WithContext("bad handshake from " + remote_), nullptr);
+    } else {
+      Terminate();  // closing anyway; the owner has let go
     }
     return false;
   }
   return stage_ != Stage::kClosed;
 }
 
+// While a connection that was open drains toward its close, the peer may still send: it had not
+// seen our FIN yet. Those envelopes are delivered, not dropped.
+bool Connection::Delivering() const {
+  return stage_ == Stage::kHello || stage_ == Stage::kOpen ||
+         (stage_ == Stage::kClosing && was_open_);
+}
+
 void Connection::Drain() {
-  while ((stage_ == Stage::kHello || stage_ == Stage::kOpen) && !decoder_.failed()) {
+  while (Delivering() && !decoder_.failed()) {
     if (!DrainOne()) return;
   }
 }
@@ -598,7 +607,7 @@ void Connection::Close(bool graceful) {
   }
 }
 
-// Everything we had to say is written: send FIN, then read (and discard) until the peer closes
+// Everything we had to say is written: send FIN, then read (delivering) until the peer closes
 // too, so an unread byte on our side never turns our close into a reset that could destroy data
 // the peer has not read yet. close_linger bounds the wait.
 void Connection::ShutdownAfterDrain() {

@@ -135,6 +135,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnReadError(const std::error_code& error);
   bool ReadAvailable();
   bool Consume(size_t bytes);
+  bool Delivering() const;
   void Drain();
   bool DrainOne();
 

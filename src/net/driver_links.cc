@@ -200,9 +200,12 @@ void AsioDriver::Impl::OnClosed(Connection& connection, const Status& why) {
   } else if (connection.role() == Role::kAcceptor && !connection.was_open()) {
     LogRefused(connection, what);
   } else {
-    Log(why.ok() ? LogLevel::kDebug : LevelFor(why), "short-lived connection with " + peer.str() +
-                                                         " (" + connection.remote() +
-                                                         ") ended: " + what);
+    // Short-lived connections come and go by design: only a broken protocol is worth more than
+    // a debug line.
+    const LogLevel level =
+        LevelFor(why) == LogLevel::kWarning ? LogLevel::kWarning : LogLevel::kDebug;
+    Log(level, "short-lived connection with " + peer.str() + " (" + connection.remote() +
+                   ") ended: " + what);
   }
 }
 
