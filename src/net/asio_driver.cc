@@ -87,6 +87,23 @@ Endpoint AsioDriver::listen_endpoint() const { return impl_->listen_endpoint_; }
 const NodeId& AsioDriver::self() const { return impl_->config_.self; }
 TransportCounters AsioDriver::stats() const { return impl_->stats_.Snapshot(); }
 
+Result<AsioDriver::Tables> AsioDriver::tables() {
+  Impl* impl = impl_.get();
+  Tables tables;
+  LASHUP_RETURN_IF_ERROR(impl->PostAndWait([impl, &tables] {
+    tables.peers = impl->links_.size();
+    for (const auto& [peer, link] : impl->links_) tables.links += link->link ? 1 : 0;
+    tables.inbound = impl->inbound_.size();
+    tables.pending_inbound = impl->PendingInbound();
+    tables.short_lived_out = impl->short_out_.size();
+    tables.short_lived_in = impl->short_in_.size();
+    for (const auto& weak : impl->all_connections_)
+      tables.live_connections += weak.expired() ? 0 : 1;
+    return Status::Ok();
+  }));
+  return tables;
+}
+
 Status AsioDriver::health() const {
   std::lock_guard lock(impl_->health_mutex_);
   return impl_->health_;
@@ -128,6 +145,8 @@ Status AsioDriver::ReloadTls() {
 
 void AsioDriver::Freeze() {
   Impl* impl = impl_.get();
+  LASHUP_CHECK(std::this_thread::get_id() != impl->loop_thread_id_,
+               "AsioDriver::Freeze called from the driver's own loop thread (a callback)");
   std::unique_lock lock(impl->freeze_mutex_);
   if (impl->stopping_) return;
   if (impl->frozen_) {
@@ -202,6 +221,8 @@ Status AsioDriver::Impl::Open() {
 }
 
 void AsioDriver::Impl::Stop() {
+  LASHUP_CHECK(std::this_thread::get_id() != loop_thread_id_,
+               "AsioDriver::Stop called from the driver's own loop thread (a callback)");
   {
     std::lock_guard lock(stop_mutex_);
     if (stopped_) return;

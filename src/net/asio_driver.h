@@ -72,6 +72,19 @@ class AsioDriver {
   Status ReloadTls();
 
   TransportCounters stats() const;
+
+  // Sizes of the driver's tables, read on the loop thread: for tests, diagnostics and leak
+  // hunting. kUnavailable once stopped.
+  struct Tables {
+    size_t peers = 0;             // link entries (wanted, linked, dialing or retrying)
+    size_t links = 0;             // open long-lived links
+    size_t inbound = 0;           // accepted connections the driver tracks
+    size_t pending_inbound = 0;   // of which not yet through the handshake
+    size_t short_lived_out = 0;   // dialed short-lived connections
+    size_t short_lived_in = 0;    // accepted short-lived connections (latest per peer)
+    size_t live_connections = 0;  // every Connection object still alive, draining ones too
+  };
+  Result<Tables> tables();
   // OK while running; the reason once a persistence failure stopped the node.
   Status health() const;
 

@@ -128,6 +128,7 @@ class AsioDriver::Impl final : public ConnectionOwner {
   // driver_links.cc.
  public:
   void AcceptNext();
+  size_t PendingInbound() const;
   void Connect(const NodeId& peer);
   void Disconnect(const NodeId& peer);
   void Send(const NodeId& peer, const Message& message, SendMode mode);
@@ -146,7 +147,6 @@ class AsioDriver::Impl final : public ConnectionOwner {
   void Notify(const NodeId& peer, LinkState state);
   void EnqueueOn(const std::shared_ptr<Connection>& connection, std::vector<uint8_t> frame);
   std::shared_ptr<Connection> ShortConnectionTo(const NodeId& peer);
-  size_t PendingInbound() const;
   void Track(const std::shared_ptr<Connection>& connection);
   void LogRefused(const Connection& connection, const std::string& what);
   Decision DecideLink(Connection& connection, const wire::Hello& hello);

@@ -340,6 +340,9 @@ bool Connection::ReadAvailable() {
   constexpr int kMaxReadsPerWakeup = 32;  // bounds the time one busy peer holds the loop
   for (int i = 0; i < kMaxReadsPerWakeup; ++i) {
     if (stage_ != Stage::kHello && stage_ != Stage::kOpen) return stage_ != Stage::kClosed;
+    // A synchronous TLS read may have to write (an alert, a key update) through the stream's
+    // one output buffer, which an asynchronous write in flight is still using.
+    if (tls_ && writing_) return true;
     std::error_code error;
     const size_t n = tls_ ? tls_->read_some(asio::buffer(read_buffer_), error)
                           : socket_.read_some(asio::buffer(read_buffer_), error);
@@ -360,6 +363,13 @@ bool Connection::Consume(size_t bytes) {
   last_read_ = Clock::now();
   if (!Delivering()) return true;  // a refused connection draining its reply: discard
   Status fed = decoder_.Feed(std::span<const uint8_t>(read_buffer_.data(), bytes));
+  // Before the handshake the peer is a stranger: it may not make us buffer a large frame.
+  if (fed.ok() && stage_ == Stage::kHello &&
+      decoder_.next_frame_bytes().value_or(0) > wire::kMaxHandshakeFrameBytes) {
+    fed = ResourceExhaustedError(
+        "handshake frame of " + std::to_string(*decoder_.next_frame_bytes()) +
+        " bytes exceeds the limit of " + std::to_string(wire::kMaxHandshakeFrameBytes));
+  }
   if (fed.ok()) Drain();
   if (!fed.ok() || decoder_.failed()) {
     const Status& why = fed.ok() ? decoder_.error() : fed;

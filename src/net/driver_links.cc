@@ -7,21 +7,34 @@ namespace lashup::net {
 
 // ---- Accepting ---------------------------------------------------------------------------------
 
+namespace {
+
+// Errors that will repeat at once until something else changes (descriptors or memory freed).
+bool ResourceShortage(const std::error_code& error) {
+  return error == asio::error::no_descriptors || error == asio::error::no_buffer_space ||
+         error == asio::error::no_memory ||
+         (error.category() == asio::error::get_system_category() && error.value() == ENFILE);
+}
+
+}  // namespace
+
 void AsioDriver::Impl::AcceptNext() {
   acceptor_->async_accept([this](const std::error_code& error, asio::ip::tcp::socket socket) {
     if (error == asio::error::operation_aborted || !acceptor_->is_open()) return;
     if (!error) {
       accept_error_streak_ = 0;
       OnAccepted(std::move(socket));
-      AcceptNext();
+    } else {
+      TransportStats::Bump(stats_.accept_errors);
+      Log(accept_error_streak_++ == 0 ? LogLevel::kWarning : LogLevel::kDebug,
+          "accept failed: " + error.message());
+    }
+    if (!error || !ResourceShortage(error)) {
+      AcceptNext();  // a connection that died in the backlog concerns only itself
       return;
     }
-    // Out of file descriptors (or memory): accepting again at once would fail again at once and
-    // spin the loop. The pending connection waits in the backlog meanwhile. One warning per
-    // streak; the counter tells how long it lasted.
-    TransportStats::Bump(stats_.accept_errors);
-    Log(accept_error_streak_++ == 0 ? LogLevel::kWarning : LogLevel::kDebug,
-        "accept failed (retrying every 100 ms): " + error.message());
+    // Out of descriptors or memory: accepting again at once would fail again at once and spin
+    // the loop. The waiting connection stays in the backlog meanwhile.
     accept_retry_->expires_after(std::chrono::milliseconds(100));
     accept_retry_->async_wait([this](const std::error_code& e) {
       if (!e && acceptor_->is_open()) AcceptNext();

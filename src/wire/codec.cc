@@ -125,6 +125,11 @@ Result<std::optional<Envelope>> FrameDecoder::Next() {
   return std::optional<Envelope>(std::move(envelope).value());
 }
 
+std::optional<uint32_t> FrameDecoder::next_frame_bytes() const {
+  if (buffered_bytes() < kFrameHeaderBytes) return std::nullopt;
+  return ReadLength(buffer_.data() + consumed_);
+}
+
 void FrameDecoder::Fail(Status status) {
   if (!status.ok() && error_.ok()) error_ = std::move(status);
 }

@@ -84,6 +84,9 @@ class FrameDecoder {
   // Poisons the decoder: the caller found the stream's content unacceptable.
   void Fail(Status status);
 
+  // The payload size the next buffered frame header announces, once its 4 bytes are in.
+  std::optional<uint32_t> next_frame_bytes() const;
+
   bool failed() const { return !error_.ok(); }
   const Status& error() const { return error_; }
   uint64_t keepalives() const { return keepalives_; }

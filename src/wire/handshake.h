@@ -41,6 +41,9 @@ struct HelloReply {
 };
 
 inline constexpr size_t kMaxReasonBytes = 256;
+// A handshake frame is a few hundred bytes at most; a stranger announcing more is refused before
+// anything beyond the header is buffered.
+inline constexpr size_t kMaxHandshakeFrameBytes = 1024;
 
 using Handshake = std::variant<Hello, HelloReply>;
 
