@@ -1,18 +1,18 @@
 // Regression tests for defects found in review of the AsioDriver transport (asio_driver.h,
-// connection.h, driver_links.cc). Each test failed against the code as reviewed (2d9df8e; the
-// "still draining" and "closing inbound short-lived" tests also against e3b9622) and passes once
-// the defect it names is fixed. Each comment says what the defect was and why it matters.
+// connection.h, driver_links.cc, asio_driver_impl.h). Each test failed against the code as
+// reviewed (2d9df8e; the "still draining" and "closing inbound short-lived" tests also against
+// e3b9622) and passes once the defect it names is fixed; each comment says what the defect was
+// and why it matters. The driver's inside is seen only through AsioDriver::tables() and stats().
 //
 // Synchronisation: every wait is Waiter::WaitFor on an observable condition (a callback, a log
-// line, a counter in stats(), a table size from tables()) with a deadline. The two places that
-// must let time pass say why in a comment: one waits for the clock to pass a timer's deadline,
-// and the Freeze test and the accept death test measure over a window a condition that must NOT
-// become true.
+// line, a counter, a table size) with a deadline. Three waits let time pass, and say why: one
+// waits for the clock to pass a timer's deadline, and two (the Freeze test, the accept death
+// test) measure over a window a condition that must NOT become true.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -79,8 +79,8 @@ std::optional<std::vector<uint8_t>> ReadFramePayload(asio::io_context& io, tcp::
                                                      Duration timeout) {
   std::array<uint8_t, 4> header{};
   if (!ReadExactly(io, socket, asio::buffer(header), timeout)) return std::nullopt;
-  const uint32_t length = header[0] | (header[1] << 8) | (header[2] << 16) |
-                          (static_cast<uint32_t>(header[3]) << 24);
+  const uint32_t length =
+      header[0] | (header[1] << 8) | (header[2] << 16) | (static_cast<uint32_t>(header[3]) << 24);
   if (length == 0 || length > 4096) return std::nullopt;
   std::vector<uint8_t> payload(length);
   if (!ReadExactly(io, socket, asio::buffer(payload), timeout)) return std::nullopt;
@@ -128,8 +128,8 @@ class FakePeer {
   explicit FakePeer(const std::string& name)
       : acceptor_(io_, tcp::endpoint(Loopback(), 0)),
         socket_(io_),
-        id_(NodeId::FromLiteral(name + "@127.0.0.1:" +
-                                std::to_string(acceptor_.local_endpoint().port()))) {}
+        id_(NodeId::FromLiteral(
+            name + "@127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()))) {}
   const NodeId& id() const { return id_; }
 
   bool AcceptWithin(Duration timeout) {
@@ -257,16 +257,15 @@ TEST(DriverRegression, RefusedDuplicateDialsDoNotFillThePendingInboundLimit) {
   options.limits.max_pending_inbound = 4;
   PingNode a(options, waiter, &log);
   ASSERT_TRUE(a.Start().ok());
-  ASSERT_TRUE(z.AcceptWithin(5s) && z.ReadFrame(5s).has_value())
-      << "A's Hello never reached z\n"
-      << log.All();
+  ASSERT_TRUE(z.AcceptWithin(5s) && z.ReadFrame(5s).has_value()) << "A's Hello never reached z\n"
+                                                                 << log.All();
 
   // z's dial reaches A more often than max_pending_inbound; each is refused as a duplicate.
   for (uint64_t i = 0; i < 6; ++i) {
     std::optional<wire::HelloReply> reply =
         HelloRoundTrip(a.port(), wire::Hello{z.id(), 1, true, 100 + i, 0});
-    ASSERT_TRUE(reply.has_value()) << "A stopped answering after " << i
-                                   << " duplicates: " << a.driver().stats().ToJson();
+    ASSERT_TRUE(reply.has_value())
+        << "A stopped answering after " << i << " duplicates: " << a.driver().stats().ToJson();
     ASSERT_EQ(reply->verdict, wire::Verdict::kDuplicate);
   }
   // An honest short-lived connection from another node is still served.
@@ -571,8 +570,7 @@ TEST(DriverRegression, FramesLostWithAnEvictedShortLivedDialAreCounted) {
   for (const NodeId& peer : {p1.id(), p2.id()}) {
     ASSERT_TRUE(a.driver()
                     .Invoke([&](Core&, const Now&, Effects& out) {
-                      out.Send(peer, TestData{"to " + peer.str(), {}, {}},
-                               SendMode::kConnectFirst);
+                      out.Send(peer, TestData{"to " + peer.str(), {}, {}}, SendMode::kConnectFirst);
                     })
                     .ok());
   }
@@ -589,19 +587,18 @@ TEST(DriverRegression, FramesQueuedOnARefusedShortLivedDialAreCounted) {
   LogCapture log(&waiter);
   PingNode a(PlainOptions(kA), waiter, &log);
   ASSERT_TRUE(a.Start().ok());
-  ASSERT_TRUE(a.driver()
-                  .Invoke([&](Core&, const Now&, Effects& out) {
-                    out.Send(p.id(), TestData{"waits for the reply", {}, {}},
-                             SendMode::kConnectFirst);
-                  })
-                  .ok());
-  ASSERT_TRUE(p.AcceptWithin(5s) && p.ReadFrame(5s).has_value()) << "no Hello from A";
   ASSERT_TRUE(
-      p.Write(wire::EncodeHandshakeFrame(wire::HelloReply{p.id(), 1, wire::Verdict::kRefused,
-                                                           "not today"})));
-  ASSERT_TRUE(waiter.WaitFor([&] { return log.Contains("refused: not today"); }, 5s))
-      << log.All();
-  ASSERT_TRUE(a.driver().Invoke([](Core&, const Now&, Effects&) {}).ok());  // the refusal's step ended
+      a.driver()
+          .Invoke([&](Core&, const Now&, Effects& out) {
+            out.Send(p.id(), TestData{"waits for the reply", {}, {}}, SendMode::kConnectFirst);
+          })
+          .ok());
+  ASSERT_TRUE(p.AcceptWithin(5s) && p.ReadFrame(5s).has_value()) << "no Hello from A";
+  ASSERT_TRUE(p.Write(wire::EncodeHandshakeFrame(
+      wire::HelloReply{p.id(), 1, wire::Verdict::kRefused, "not today"})));
+  ASSERT_TRUE(waiter.WaitFor([&] { return log.Contains("refused: not today"); }, 5s)) << log.All();
+  // The refusal is logged before it is counted; this step runs once that handler has ended.
+  ASSERT_TRUE(a.driver().Invoke([](Core&, const Now&, Effects&) {}).ok());
   EXPECT_EQ(a.driver().stats().dropped_connect_failed, 1u) << a.driver().stats().ToJson();
 }
 
@@ -700,11 +697,15 @@ bool ConnectToLoopback(int fd, uint16_t port) {
 
 // The ASan build includes UBSan, whose vptr check opens a pipe the first time a kind of call
 // meets an object of a polymorphic class, and reports a false error when it cannot. A descriptor
-// left free would let the accept succeed, so instead the child makes sure that once the table is
-// full nothing it has not done before runs: the client is a plain socket with a plain connect
-// (Asio's connect makes first-time checks), the core is idle, and the calls the driver's accept
-// error path makes on Asio's system error category are made here first, while a pipe still opens.
-bool WarmUpTheAcceptErrorPath() {
+// left free would let the accept succeed, so instead nothing that has not run before runs once
+// the table is full: the client is a plain socket with a plain connect (Asio's connect would make
+// first-time checks), the core is idle, and before the table fills up the loop has started and
+// finished two steps (the first one's teardown, on both threads, ends before the second runs),
+// and the calls the accept error path makes on Asio's system error category have been made.
+bool WarmUpWhileDescriptorsLast(AsioDriver& driver) {
+  for (int step = 0; step < 2; ++step) {
+    if (!driver.Invoke([](Core&, const Now&, Effects&) {}).ok()) return false;
+  }
   // Through a volatile pointer: a compiler that knows which object it is leaves the check out.
   const asio::error_category* volatile system = &asio::error::get_system_category();
   const asio::error_code emfile(EMFILE, *system);
@@ -721,7 +722,7 @@ bool WarmUpTheAcceptErrorPath() {
   if (!driver.ok()) std::_Exit(2);
   AsioDriver& d = **driver;
   const int client = socket(AF_INET, SOCK_STREAM, 0);
-  if (client == -1 || !WarmUpTheAcceptErrorPath()) std::_Exit(3);
+  if (client == -1 || !WarmUpWhileDescriptorsLast(d)) std::_Exit(3);
   if (!UseUpDescriptors()) std::_Exit(4);
   if (!ConnectToLoopback(client, d.listen_endpoint().port)) std::_Exit(5);
   Waiter waiter;
