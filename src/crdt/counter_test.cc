@@ -54,5 +54,19 @@ TEST(Counter, JoinIsIdempotentAndOrderFree) {
   EXPECT_EQ(x.value(), 13);
 }
 
+TEST(Counter, AStaleEntryLeftByOutOfOrderDeltasIsNotCountedTwice) {
+  Counter writer, reader;
+  Counter first = writer.Increment(kA, 4);
+  Counter second = writer.Increment(kA, 1);  // replaces the first entry: totals 5
+  Counter third = writer.Increment(kA, 1);   // totals 6
+  reader.Join(first);
+  reader.Join(third);  // `second`, whose context removes `first`, has not arrived yet
+  EXPECT_EQ(reader.store().entries.size(), 2u);
+  EXPECT_EQ(reader.value(), 6);
+  reader.Join(second);
+  EXPECT_EQ(reader.store().entries.size(), 1u);
+  EXPECT_EQ(reader, writer);
+}
+
 }  // namespace
 }  // namespace lashup::crdt

@@ -1,5 +1,6 @@
 #include "crdt/mutators.h"
 
+#include <iterator>
 #include <limits>
 
 #include "crdt/dot_list.h"
@@ -53,12 +54,12 @@ bool RemoveElement(OrSetStore& store, std::string_view element, const CausalCont
 
 void AddToCounter(CounterStore& store, CausalContext& context, ActorId actor, int64_t amount,
                   CounterStore& delta, CausalContext& delta_context) {
+  // The actor's entries are contiguous in dot order and the newest holds its totals (older ones
+  // only linger where deltas arrived out of order); replace them all with one new entry.
   CounterEntry total;
-  // The actor's entries are contiguous in dot order; fold them into one.
   auto it = store.entries.lower_bound(Dot{actor, 0});
   while (it != store.entries.end() && it->first.actor == actor) {
-    total.increments += it->second.increments;
-    total.decrements += it->second.decrements;
+    total = it->second;
     delta_context.Add(it->first);
     it = store.entries.erase(it);
   }
@@ -113,8 +114,14 @@ int64_t TimestampToWin(const RegisterStore& store) {
 }
 
 int64_t CounterValue(const CounterStore& store) {
+  // Sum each actor's newest entry only: an older entry of the same actor, still present where
+  // the delta that replaced it has not arrived yet, is already included in the newer totals.
   uint64_t sum = 0;
-  for (const auto& [dot, entry] : store.entries) sum += entry.increments - entry.decrements;
+  for (auto it = store.entries.begin(); it != store.entries.end(); ++it) {
+    auto next = std::next(it);
+    if (next != store.entries.end() && next->first.actor == it->first.actor) continue;
+    sum += it->second.increments - it->second.decrements;
+  }
   return static_cast<int64_t>(sum);
 }
 
