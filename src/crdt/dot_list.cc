@@ -8,7 +8,6 @@ void JoinDotLists(DotList& mine, const CausalContext& my_context, const DotList&
                   const CausalContext& their_context) {
   if (mine == theirs) return;
   DotList out;
-  out.reserve(mine.size() + theirs.size());
   auto a = mine.begin();
   auto b = theirs.begin();
   while (a != mine.end() || b != theirs.end()) {
@@ -28,7 +27,7 @@ void JoinDotLists(DotList& mine, const CausalContext& my_context, const DotList&
 }
 
 void DropSeen(DotList& dots, const CausalContext& context) {
-  std::erase_if(dots, [&](const Dot& d) { return context.Contains(d); });
+  dots.EraseIf([&](const Dot& d) { return context.Contains(d); });
 }
 
 bool ContainsDot(const DotList& dots, const Dot& dot) {

@@ -17,7 +17,7 @@ Dot TakeDot(CausalContext& context, ActorId actor, CausalContext& delta_context)
 
 // Moves the dots `seen` covers (all when null) out of `dots` into `delta_context`.
 void RemoveDots(DotList& dots, const CausalContext* seen, CausalContext& delta_context) {
-  std::erase_if(dots, [&](const Dot& d) {
+  dots.EraseIf([&](const Dot& d) {
     if (seen != nullptr && !seen->Contains(d)) return false;
     delta_context.Add(d);
     return true;

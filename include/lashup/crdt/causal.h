@@ -29,6 +29,24 @@ void JoinInto(RegisterStore& mine, const CausalContext& my_context, const Regist
               const CausalContext& their_context);
 void JoinInto(MapStore& mine, const CausalContext& my_context, const MapStore& theirs,
               const CausalContext& their_context);
+// The same, free to take `theirs` apart (moving its entries instead of copying them).
+void JoinInto(OrSetStore& mine, const CausalContext& my_context, OrSetStore&& theirs,
+              const CausalContext& their_context);
+void JoinInto(MapStore& mine, const CausalContext& my_context, MapStore&& theirs,
+              const CausalContext& their_context);
+
+// The same joins, always visiting every entry of `mine`. JoinInto takes a shortcut for small
+// deltas and must give exactly this result; tests compare the two.
+void JoinFull(OrSetStore& mine, const CausalContext& my_context, const OrSetStore& theirs,
+              const CausalContext& their_context);
+void JoinFull(CounterStore& mine, const CausalContext& my_context, const CounterStore& theirs,
+              const CausalContext& their_context);
+void JoinFull(FlagStore& mine, const CausalContext& my_context, const FlagStore& theirs,
+              const CausalContext& their_context);
+void JoinFull(RegisterStore& mine, const CausalContext& my_context, const RegisterStore& theirs,
+              const CausalContext& their_context);
+void JoinFull(MapStore& mine, const CausalContext& my_context, const MapStore& theirs,
+              const CausalContext& their_context);
 
 // Checks every store invariant (stores.h) against the context; kInvalidArgument naming the
 // first violation.
@@ -46,6 +64,13 @@ class Causal {
   void Join(const Causal& other) {
     internal::JoinInto(store_, context_, other.store_, other.context_);
     context_.Merge(other.context_);
+  }
+  // The same result; consumes `other`, which saves copying its entries (for a replica received
+  // from the network and not needed afterwards).
+  void Join(Causal&& other) {
+    internal::JoinInto(store_, context_, std::move(other.store_), other.context_);
+    context_.Merge(other.context_);
+    other = Causal();
   }
 
   // True for the bottom element: nothing stored and nothing seen.
