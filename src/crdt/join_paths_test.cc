@@ -6,67 +6,12 @@
 
 #include <random>
 
+#include "crdt/random_map_ops.h"
 #include "lashup/crdt/map.h"
 #include "lashup/crdt/orset.h"
 
 namespace lashup::crdt {
 namespace {
-
-class RandomOps {
- public:
-  explicit RandomOps(uint32_t seed) : rng_(seed) {}
-
-  std::vector<MapOp> Next(int depth = 1) {
-    std::vector<MapOp> list;
-    const int n = Pick(1, 3);
-    for (int i = 0; i < n; ++i) list.push_back(One(depth));
-    return list;
-  }
-
- private:
-  int Pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-  std::string Name(const char* prefix) { return prefix + std::to_string(Pick(0, 3)); }
-
-  MapOp One(int depth) {
-    switch (Pick(0, depth < 3 ? 8 : 7)) {
-      case 0:
-        return ops::Add(Name("s"), Name("e"));
-      case 1:
-        return ops::AddAll(Name("s"), {Name("e"), Name("e")});
-      case 2:
-        return ops::Remove(Name("s"), Name("e"), CausalContext());  // never fails
-      case 3:
-        return ops::Increment(Name("c"), Pick(-5, 5));
-      case 4:
-        return Pick(0, 1) ? ops::Enable(Name("f")) : ops::Disable(Name("f"));
-      case 5:
-        return ops::Assign(Name("r"), Name("v"), Pick(0, 20));
-      case 6:
-        return ops::RemoveField(Name("s"), CrdtType::kOrSet, CausalContext());
-      case 7:
-        return ops::RemoveField(Name("m"), CrdtType::kMap, CausalContext());
-      default:
-        return ops::Update(Name("m"), Next(depth + 1));
-    }
-  }
-
-  std::mt19937 rng_;
-};
-
-// `seen` contexts above are empty, so removes take nothing; give them teeth by removing with
-// the replica's own context half the time.
-std::vector<MapOp> WithSeen(std::vector<MapOp> list, const CausalContext& own) {
-  for (MapOp& op : list) {
-    if (auto* remove = std::get_if<RemoveField>(&op.op)) remove->seen = own;
-    if (auto* update = std::get_if<UpdateField>(&op.op)) {
-      if (auto* rm = std::get_if<SetRemove>(&update->op)) rm->seen = own;
-      if (auto* nested = std::get_if<NestedMapOps>(&update->op)) {
-        nested->ops = WithSeen(std::move(nested->ops), own);
-      }
-    }
-  }
-  return list;
-}
 
 void ExpectAllPathsAgree(const Map& mine, const Map& theirs) {
   Map shortcut = mine;

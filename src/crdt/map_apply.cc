@@ -1,6 +1,7 @@
 // Map::Apply: an operation list, all or nothing. The list is validated first (types, shapes,
 // nesting), so only preconditions (removing what is absent) can fail while applying; when the
-// list has such an op, the top-level fields it touches are saved first and put back on failure.
+// list has such an op, every change records its reversal in an UndoLog, which a failure rolls
+// back. The cost is proportional to what the list touches, not to the size of its fields.
 // Each op's delta is joined into the list's delta, so an op that undoes an earlier one in the
 // same list (add then remove) leaves the delta exactly as the state.
 #include <map>
@@ -10,6 +11,7 @@
 #include "crdt/mutators.h"
 #include "crdt/store_dots.h"
 #include "crdt/text.h"
+#include "crdt/undo_log.h"
 #include "lashup/crdt/map.h"
 
 namespace lashup::crdt {
@@ -19,7 +21,56 @@ struct Env {
   ActorId actor;
   HybridClock* clock;
   WallTime now;
+  internal::UndoLog* undo;
 };
+
+// Records how to put a small field store (counter, flag, register) back as it is now. Nothing
+// else points into these, so restoring them by assignment is safe.
+void SaveField(const Env& env, FieldStore& field) {
+  if (env.undo->enabled()) env.undo->Push([at = &field, old = field]() { *at = old; });
+}
+
+// Records the elements' current dots (or absence) before a set op changes them.
+void SaveElements(const Env& env, OrSetStore& set, const std::vector<std::string>& elements) {
+  if (!env.undo->enabled()) return;
+  for (const std::string& e : elements) {
+    auto it = set.entries.find(e);
+    std::optional<DotList> old;
+    if (it != set.entries.end()) old = it->second;
+    env.undo->Push([at = &set, e, old = std::move(old)]() {
+      if (old) {
+        at->entries.insert_or_assign(e, *old);
+      } else {
+        at->entries.erase(e);
+      }
+    });
+  }
+}
+
+// Swaps a field for a copy of itself and keeps the original, untouched, for a rollback: earlier
+// undo steps may point into the original (into a nested map's fields), so it must come back as
+// the same object rather than be overwritten by assignment.
+std::map<FieldKey, FieldStore>::iterator WorkOnCopy(const Env& env, MapStore& store,
+                                                    std::map<FieldKey, FieldStore>::iterator it) {
+  if (!env.undo->enabled()) return it;
+  FieldStore copy = it->second;
+  auto original = store.fields.extract(it);
+  auto copied = store.fields.emplace(original.key(), std::move(copy)).first;
+  env.undo->Push([at = &store, original = std::move(original)]() mutable {
+    at->fields.erase(original.key());
+    at->fields.insert(std::move(original));
+  });
+  return copied;
+}
+
+// Erases a field, keeping it alive in the undo log so a rollback can put the same node back.
+void EraseField(const Env& env, MapStore& store, std::map<FieldKey, FieldStore>::iterator it) {
+  auto node = store.fields.extract(it);
+  if (env.undo->enabled()) {
+    env.undo->Push(
+        [at = &store, node = std::move(node)]() mutable { at->fields.insert(std::move(node)); });
+  }
+}
 
 Status OpError(size_t index, const MapOp& op, const Status& cause) {
   return Status(cause.code(),
@@ -80,15 +131,12 @@ bool MayFail(const std::vector<MapOp>& ops) {
   return false;
 }
 
-const FieldKey& KeyOf(const MapOp& op) {
-  if (const auto* remove = std::get_if<RemoveField>(&op.op)) return remove->field;
-  return std::get<UpdateField>(op.op).field;
-}
-
 Status ApplyList(MapStore& store, CausalContext& context, const std::vector<MapOp>& ops,
                  const Env& env, MapStore& delta, CausalContext& delta_context);
 
-Status RemoveElements(OrSetStore& set, const SetRemove& remove, CausalContext& delta_context) {
+template <typename BeforeChange>
+Status RemoveElements(OrSetStore& set, const SetRemove& remove, CausalContext& delta_context,
+                      BeforeChange before_change) {
   if (!remove.seen) {
     for (const std::string& e : remove.elements) {
       if (set.entries.find(e) == set.entries.end()) {
@@ -97,6 +145,7 @@ Status RemoveElements(OrSetStore& set, const SetRemove& remove, CausalContext& d
       }
     }
   }
+  before_change();
   const CausalContext* seen = remove.seen ? &*remove.seen : nullptr;
   for (const std::string& e : remove.elements) internal::RemoveElement(set, e, seen, delta_context);
   return Status::Ok();
@@ -117,14 +166,19 @@ Status ApplyToField(FieldStore& field, CausalContext& context, const FieldOp& op
   if (const auto* add = std::get_if<SetAdd>(&op)) {
     auto& set = std::get<OrSetStore>(field);
     auto& set_delta = std::get<OrSetStore>(delta);
+    SaveElements(env, set, add->elements);
     for (const std::string& e : add->elements) {
       internal::AddElement(set, context, env.actor, e, set_delta, delta_context);
     }
     return Status::Ok();
   }
   if (const auto* remove = std::get_if<SetRemove>(&op)) {
-    return RemoveElements(std::get<OrSetStore>(field), *remove, delta_context);
+    auto& set = std::get<OrSetStore>(field);
+    Status status = RemoveElements(set, *remove, delta_context,
+                                   [&] { SaveElements(env, set, remove->elements); });
+    return status;
   }
+  if (!std::holds_alternative<NestedMapOps>(op)) SaveField(env, field);
   if (const auto* add = std::get_if<CounterAdd>(&op)) {
     internal::AddToCounter(std::get<CounterStore>(field), context, env.actor, add->amount,
                            std::get<CounterStore>(delta), delta_context);
@@ -153,17 +207,19 @@ Status ApplyUpdate(MapStore& store, CausalContext& context, const UpdateField& u
   auto it = store.fields.find(update.field);
   if (it == store.fields.end()) {
     it = store.fields.emplace(update.field, internal::EmptyFieldStore(update.field.type)).first;
+    env.undo->Push([at = &store, key = update.field]() { at->fields.erase(key); });
   }
   FieldStore field_delta = internal::EmptyFieldStore(update.field.type);
   Status status = ApplyToField(it->second, context, update.op, env, field_delta, delta_context);
-  if (internal::IsEmpty(it->second)) store.fields.erase(it);
+  if (internal::IsEmpty(it->second)) EraseField(env, store, it);
   if (status.ok() && !internal::IsEmpty(field_delta)) {
     delta.fields.emplace(update.field, std::move(field_delta));
   }
   return status;
 }
 
-Status ApplyRemove(MapStore& store, const RemoveField& remove, CausalContext& delta_context) {
+Status ApplyRemove(MapStore& store, const RemoveField& remove, const Env& env,
+                   CausalContext& delta_context) {
   auto it = store.fields.find(remove.field);
   if (it == store.fields.end()) {
     if (remove.seen) return Status::Ok();
@@ -174,8 +230,11 @@ Status ApplyRemove(MapStore& store, const RemoveField& remove, CausalContext& de
   for (const Dot& d : dots) {
     if (!remove.seen || remove.seen->Contains(d)) delta_context.Add(d);
   }
-  if (remove.seen) internal::DropSeen(it->second, *remove.seen);
-  if (!remove.seen || internal::IsEmpty(it->second)) store.fields.erase(it);
+  if (remove.seen) {
+    it = WorkOnCopy(env, store, it);
+    internal::DropSeen(it->second, *remove.seen);
+  }
+  if (!remove.seen || internal::IsEmpty(it->second)) EraseField(env, store, it);
   return Status::Ok();
 }
 
@@ -188,7 +247,7 @@ Status ApplyList(MapStore& store, CausalContext& context, const std::vector<MapO
     if (const auto* update = std::get_if<UpdateField>(&ops[i].op)) {
       status = ApplyUpdate(store, context, *update, env, op_delta, op_context);
     } else {
-      status = ApplyRemove(store, std::get<RemoveField>(ops[i].op), op_context);
+      status = ApplyRemove(store, std::get<RemoveField>(ops[i].op), env, op_context);
     }
     if (!status.ok()) return OpError(i, ops[i], status);
     internal::JoinInto(delta, delta_context, op_delta, op_context);
@@ -197,48 +256,20 @@ Status ApplyList(MapStore& store, CausalContext& context, const std::vector<MapO
   return Status::Ok();
 }
 
-// The top-level fields an op list touches and the context, as they were before it.
-class Snapshot {
- public:
-  Snapshot(const MapStore& store, const CausalContext& context, const std::vector<MapOp>& ops)
-      : context_(context) {
-    for (const MapOp& op : ops) {
-      const FieldKey& key = KeyOf(op);
-      if (saved_.count(key)) continue;
-      auto it = store.fields.find(key);
-      saved_.emplace(
-          key, it == store.fields.end() ? std::nullopt : std::optional<FieldStore>(it->second));
-    }
-  }
-
-  void Restore(MapStore& store, CausalContext& context) {
-    for (auto& [key, field] : saved_) {
-      if (field) {
-        store.fields.insert_or_assign(key, std::move(*field));
-      } else {
-        store.fields.erase(key);
-      }
-    }
-    context = std::move(context_);
-  }
-
- private:
-  std::map<FieldKey, std::optional<FieldStore>> saved_;
-  CausalContext context_;
-};
-
 }  // namespace
 
 Result<Map> Map::Apply(const std::vector<MapOp>& ops, const ApplyOptions& options) {
-  const Env env{options.actor, options.clock, options.now};
+  internal::UndoLog undo(MayFail(ops));
+  const Env env{options.actor, options.clock, options.now, &undo};
   LASHUP_RETURN_IF_ERROR(CheckList(ops, env, 1));
-  std::optional<Snapshot> snapshot;
-  if (MayFail(ops)) snapshot.emplace(store_, context_, ops);
+  std::optional<CausalContext> context_before;
+  if (undo.enabled()) context_before = context_;
   Map delta;
   Status status = ApplyList(store_, context_, ops, env, delta.store_, delta.context_);
   if (!status.ok()) {
-    LASHUP_CHECK(snapshot.has_value(), "an op list judged infallible failed: " + status.ToString());
-    snapshot->Restore(store_, context_);
+    LASHUP_CHECK(undo.enabled(), "an op list judged infallible failed: " + status.ToString());
+    undo.Rollback();
+    context_ = std::move(*context_before);
     return status;
   }
   return delta;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "crdt/random_map_ops.h"
+
 namespace lashup::crdt {
 namespace {
 
@@ -151,6 +153,36 @@ TEST_F(MapTest, FromPartsChecksFieldTypes) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("declared orset but holds counter"), std::string::npos);
   EXPECT_TRUE(Map::FromParts(m.store(), m.context()).ok());
+}
+
+// A list that fails anywhere, at any depth, after any mix of changes (fields created, emptied,
+// removed and re-created, elements added and removed) leaves store and context exactly as they
+// were.
+TEST(MapRollback, AFailedListIsUndoneExactly) {
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
+    RandomOps gen(seed);
+    HybridClock clock;
+    Map m;
+    for (int step = 0; step < 60; ++step) {
+      const ApplyOptions options{ActorId(7), &clock, WallTimeFromNanos(step)};
+      std::vector<MapOp> list = gen.Next();
+      if (gen.Pick(0, 1)) list = WithoutSeen(std::move(list));  // may fail on its own
+      std::vector<MapOp> failing = list;
+      failing.insert(failing.begin() + gen.Pick(0, static_cast<int>(list.size())), gen.Failing());
+      const Map before = m;
+      auto r = m.Apply(failing, options);
+      ASSERT_FALSE(r.ok()) << "seed " << seed << " step " << step;
+      ASSERT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+      ASSERT_EQ(m, before) << "seed " << seed << " step " << step << ": " << r.status();
+      const Map before_list = m;
+      auto applied = m.Apply(list, options);  // may fail: then it too must change nothing
+      if (!applied.ok()) {
+        ASSERT_EQ(m, before_list);
+      }
+      ASSERT_TRUE(Map::FromParts(m.store(), m.context()).ok());
+    }
+    EXPECT_FALSE(m.empty()) << "seed " << seed << " never built anything to undo";
+  }
 }
 
 }  // namespace
