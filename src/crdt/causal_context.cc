@@ -8,6 +8,9 @@ namespace lashup::crdt {
 Result<CausalContext> CausalContext::FromParts(VersionVector compact, std::vector<Dot> cloud) {
   for (size_t i = 0; i < cloud.size(); ++i) {
     if (cloud[i].counter == 0) return InvalidArgumentError("causal context: dot counter 0");
+    if (cloud[i].counter > kMaxDotCounter) {
+      return InvalidArgumentError("causal context: dot counter exceeds the limit 2^62");
+    }
     if (i > 0 && !(cloud[i - 1] < cloud[i])) {
       return InvalidArgumentError("causal context: cloud not sorted and distinct");
     }

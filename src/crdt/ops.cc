@@ -9,6 +9,8 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;  // clang 14 does not deduce aggregates' bases
 
 std::string FieldText(const FieldKey& key) {
   return std::string(CrdtTypeName(key.type)) + " " +

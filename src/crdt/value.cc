@@ -35,6 +35,9 @@ const Value* MapValue::Find(std::string_view name, CrdtType type) const {
   return &it->value;
 }
 
+bool MapValue::empty() const { return entries.empty(); }
+size_t MapValue::size() const { return entries.size(); }
+
 bool operator==(const MapValue& a, const MapValue& b) { return a.entries == b.entries; }
 bool operator==(const Value& a, const Value& b) { return a.data == b.data; }
 bool operator==(const MapEntry& a, const MapEntry& b) {

@@ -16,6 +16,11 @@ Result<VersionVector> VersionVector::FromEntries(std::vector<Entry> entries) {
       return InvalidArgumentError("version vector: zero counter for actor " +
                                   entries[i].first.ToString());
     }
+    if (entries[i].second > kMaxDotCounter) {
+      return InvalidArgumentError("version vector: counter " + std::to_string(entries[i].second) +
+                                  " for actor " + entries[i].first.ToString() +
+                                  " exceeds the limit 2^62");
+    }
     if (i > 0 && !(entries[i - 1].first < entries[i].first)) {
       return InvalidArgumentError("version vector: actors not sorted and distinct at entry " +
                                   std::to_string(i));

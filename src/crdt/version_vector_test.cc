@@ -52,6 +52,10 @@ TEST(VersionVector, MergeIsPointwiseMax) {
 TEST(VersionVector, FromEntriesRejectsNonCanonicalInput) {
   EXPECT_FALSE(VersionVector::FromEntries({{kB, 1}, {kA, 1}}).ok());
   EXPECT_FALSE(VersionVector::FromEntries({{kA, 1}, {kA, 2}}).ok());
+  // Counters near 2^64 would let a local increment wrap to a dot with counter 0.
+  EXPECT_TRUE(VersionVector::FromEntries({{kA, kMaxDotCounter}}).ok());
+  EXPECT_FALSE(VersionVector::FromEntries({{kA, kMaxDotCounter + 1}}).ok());
+  EXPECT_FALSE(VersionVector::FromEntries({{kA, UINT64_MAX}}).ok());
   auto zero = VersionVector::FromEntries({{kA, 0}});
   ASSERT_FALSE(zero.ok());
   EXPECT_EQ(zero.status().code(), StatusCode::kInvalidArgument);

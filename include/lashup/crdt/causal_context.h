@@ -25,7 +25,8 @@ class CausalContext {
  public:
   CausalContext() = default;
   explicit CausalContext(VersionVector compact) : compact_(std::move(compact)) {}
-  // Validates the parts (cloud sorted, unique, counters >= 1) and compacts them.
+  // Validates the parts (cloud sorted, unique, counters in [1, kMaxDotCounter]; the vector
+  // was validated when built) and compacts them.
   static Result<CausalContext> FromParts(VersionVector compact, std::vector<Dot> cloud);
 
   bool Contains(const Dot& dot) const;

@@ -31,6 +31,11 @@ class ActorId {
   uint64_t value_ = 0;
 };
 
+// The largest dot counter a replica accepts from outside (decoders, FromParts). A real actor
+// never gets near it (2^62 events at a billion a second take 146 years); the bound leaves room
+// for local increments so no counter ever wraps, whatever a peer sent.
+inline constexpr uint64_t kMaxDotCounter = uint64_t{1} << 62;
+
 struct Dot {
   ActorId actor;
   uint64_t counter = 0;

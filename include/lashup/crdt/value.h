@@ -32,8 +32,9 @@ struct MapValue {
 
   // The field's value, or nullptr when the map has no such field.
   const struct Value* Find(std::string_view name, CrdtType type) const;
-  bool empty() const { return entries.empty(); }
-  size_t size() const { return entries.size(); }
+  // Out of line: MapEntry is incomplete here.
+  bool empty() const;
+  size_t size() const;
 };
 
 struct Value {

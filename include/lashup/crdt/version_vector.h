@@ -26,7 +26,7 @@ class VersionVector {
   using Entry = std::pair<ActorId, uint64_t>;
 
   VersionVector() = default;
-  // Validates: sorted by actor, no duplicates, no zero counters.
+  // Validates: sorted by actor, no duplicates, counters in [1, kMaxDotCounter].
   static Result<VersionVector> FromEntries(std::vector<Entry> entries);
 
   uint64_t Get(ActorId actor) const;
