@@ -304,15 +304,23 @@ double ThreadCpuSeconds() {
   return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
 }
 
-void BmOrSetJoin(benchmark::State& state, int64_t n, bool half_shared) {
+// `consume`: the other replica is a temporary (decoded from the network, say) that the join may
+// take apart, Join(OrSet&&); otherwise it is kept and its entries are copied.
+void BmOrSetJoin(benchmark::State& state, int64_t n, bool half_shared, bool consume) {
   const std::string key = "pair/" + std::to_string(n) + (half_shared ? "/shared" : "/disjoint");
   const ReplicaPair& pair =
       Cached<ReplicaPair>(key, [&] { return half_shared ? HalfSharedPair(n) : DisjointPair(n); });
   OrSet replica;
+  OrSet incoming;
   for (auto _ : state) {
     replica = pair.target;
+    incoming = pair.source;
     const double start = ThreadCpuSeconds();
-    replica.Join(pair.source);
+    if (consume) {
+      replica.Join(std::move(incoming));
+    } else {
+      replica.Join(pair.source);
+    }
     state.SetIterationTime(ThreadCpuSeconds() - start);
     if (replica.size() != pair.joined_size) {
       state.SkipWithError("the join produced the wrong number of elements");
@@ -404,7 +412,9 @@ void RegisterAll() {
     for (bool shared : {false, true}) {
       const std::string what = SizeLabel(n) + (shared ? "_overlap50" : "_disjoint");
       Register("join_ms_orset_" + what, "orset_join/" + what, Kind::kMillis,
-               [n, shared](benchmark::State& state) { BmOrSetJoin(state, n, shared); });
+               [n, shared](benchmark::State& state) { BmOrSetJoin(state, n, shared, false); });
+      Register("join_consuming_ms_orset_" + what, "orset_join_consuming/" + what, Kind::kMillis,
+               [n, shared](benchmark::State& state) { BmOrSetJoin(state, n, shared, true); });
     }
   }
   for (int64_t n : kJoinSizes) {
@@ -512,6 +522,7 @@ struct Results {
   std::vector<std::pair<Figure, std::optional<double>>> timed;
   std::vector<SizeFigure> sizes;
   std::optional<double> speedup;
+  std::optional<double> speedup_consuming;
   bool ok = true;
 };
 
@@ -523,6 +534,9 @@ Results Collect(const CollectingReporter& reporter) {
     std::optional<double> value = reporter.Value(figure);
     if (figure.key == "join_ms_orset_100k_disjoint" && value && *value > 0) {
       results.speedup = kOriginalJoinSeconds100kDisjoint / (*value / 1000);
+    }
+    if (figure.key == "join_consuming_ms_orset_100k_disjoint" && value && *value > 0) {
+      results.speedup_consuming = kOriginalJoinSeconds100kDisjoint / (*value / 1000);
     }
     results.timed.emplace_back(figure, value);
   }
@@ -542,6 +556,8 @@ void PrintSummary(const Results& results) {
   }
   std::printf("  %-46s %14s\n", "speedup_vs_original_100k_disjoint",
               JsonNumber(results.speedup).c_str());
+  std::printf("  %-46s %14s\n", "speedup_consuming_vs_original_100k_disjoint",
+              JsonNumber(results.speedup_consuming).c_str());
   for (const SizeFigure& size : results.sizes) {
     std::printf("  %-46s %14s\n", size.key.c_str(), JsonNumber(size.value).c_str());
   }
@@ -565,6 +581,8 @@ void PrintJson(const Results& results) {
   }
   json += ",\"original_join_s_100k_disjoint\":" + JsonNumber(kOriginalJoinSeconds100kDisjoint);
   json += ",\"speedup_vs_original_100k_disjoint\":" + JsonNumber(results.speedup);
+  json +=
+      ",\"speedup_consuming_vs_original_100k_disjoint\":" + JsonNumber(results.speedup_consuming);
   for (const SizeFigure& size : results.sizes) {
     json += ",\"" + size.key + "\":" + JsonNumber(size.value);
   }
