@@ -14,6 +14,12 @@
 namespace lashup::crdt::internal {
 namespace {
 
+int Compare(const std::string& a, const std::string& b) { return a.compare(b); }
+int Compare(const FieldKey& a, const FieldKey& b) {
+  const auto order = a <=> b;
+  return order < 0 ? -1 : order > 0 ? 1 : 0;
+}
+
 // Merge-walks two sorted maps. One-sided entries of `mine` get DropSeen(their context) and go
 // if emptied; one-sided entries of `theirs` are copied (or, when `theirs` may be consumed,
 // spliced over without allocating) with DropSeen(my context); entries on both sides are joined
@@ -25,10 +31,14 @@ void JoinMaps(SortedMap& mine, const CausalContext& my_context, TheirMap& theirs
   auto it = mine.begin();
   auto jt = theirs.begin();
   while (it != mine.end() || jt != theirs.end()) {
-    if (jt == theirs.end() || (it != mine.end() && mine.key_comp()(it->first, jt->first))) {
+    // One three-way comparison per step: key comparisons dominate a join of large sets.
+    const int order = it == mine.end()     ? 1
+                      : jt == theirs.end() ? -1
+                                           : Compare(it->first, jt->first);
+    if (order < 0) {
       DropSeen(it->second, their_context);
       it = IsEmpty(it->second) ? mine.erase(it) : std::next(it);
-    } else if (it == mine.end() || mine.key_comp()(jt->first, it->first)) {
+    } else if (order > 0) {
       if constexpr (kConsume) {
         auto node = theirs.extract(jt++);
         DropSeen(node.mapped(), my_context);
