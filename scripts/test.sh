@@ -7,16 +7,19 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh test
 jobs=$(nproc)
 
-# The frame-decoder fuzz target under clang + libFuzzer; ctest runs it for a bounded number of
-# inputs (see src/wire/CMakeLists.txt).
+# The decoders' fuzz targets (frames, CRDT bytes, CRDT Cap'n Proto) under clang + libFuzzer with
+# ASan and UBSan; ctest runs each for a bounded number of inputs (src/wire and src/crdt
+# CMakeLists.txt).
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DLASHUP_BUILD_TESTS=OFF -DLASHUP_BUILD_BENCHMARKS=OFF -DLASHUP_BUILD_TOOLS=OFF \
   -DLASHUP_BUILD_CHAOS=OFF -DLASHUP_BUILD_FUZZERS=ON -DLASHUP_FUZZ_INSTRUMENT=ON >/dev/null
-cmake --build build/fuzz --target frame_decoder_fuzz
+cmake --build build/fuzz --target frame_decoder_fuzz crdt_decode_fuzz crdt_capnp_fuzz
 
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLASHUP_BUILD_TESTS=ON \
   -DLASHUP_BUILD_BENCHMARKS=ON -DLASHUP_BUILD_TOOLS=ON -DLASHUP_BUILD_CHAOS=ON \
   -DLASHUP_BUILD_FUZZERS=ON -DLASHUP_LIBFUZZER_BINARY="$PWD/build/fuzz/src/wire/frame_decoder_fuzz" \
+  -DLASHUP_CRDT_LIBFUZZER_BINARY="$PWD/build/fuzz/src/crdt/crdt_decode_fuzz" \
+  -DLASHUP_CRDT_CAPNP_LIBFUZZER_BINARY="$PWD/build/fuzz/src/wire/crdt_capnp_fuzz" \
   >/dev/null
 cmake --build build/test -j "$jobs"
 ctest --test-dir build/test --output-on-failure -j "$jobs"
