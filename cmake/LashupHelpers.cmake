@@ -49,3 +49,37 @@ function(lashup_bench name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} benchmark::benchmark benchmark::benchmark_main)
 endfunction()
+
+# lashup_fuzz_target(NAME SOURCES... [LIBS libs...] REPLAY_INPUTS N LIBFUZZER_VAR VAR
+#                    [LIBFUZZER_ARGS args...]): a fuzz target built one of two ways. With
+# LASHUP_FUZZ_INSTRUMENT (clang) it links libFuzzer and every library is instrumented; otherwise
+# it links src/wire's replay driver, so it still builds and can run a corpus, and ctest runs N
+# pseudo-random inputs through it (NAME_replay). The cache variable VAR may name a libFuzzer
+# build of the target (scripts/test.sh makes one); ctest then runs it for a bounded number of
+# inputs with LIBFUZZER_ARGS (BASE_libfuzzer, BASE being NAME without its "_fuzz").
+function(lashup_fuzz_target name)
+  cmake_parse_arguments(ARG "" "REPLAY_INPUTS;LIBFUZZER_VAR" "SOURCES;LIBS;LIBFUZZER_ARGS" ${ARGN})
+  if(NOT LASHUP_BUILD_FUZZERS)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+  if(LASHUP_FUZZ_INSTRUMENT)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  else()
+    # The driver makes its pseudo-random inputs as wire frames, hence lashup_wire.
+    target_sources(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src/wire/fuzz_replay_main.cc)
+    target_link_libraries(${name} PRIVATE lashup_wire)
+  endif()
+  if(NOT LASHUP_BUILD_TESTS)
+    return()
+  endif()
+  if(NOT LASHUP_FUZZ_INSTRUMENT)
+    add_test(NAME ${name}_replay COMMAND ${name} --random ${ARG_REPLAY_INPUTS} 1)
+  endif()
+  set(${ARG_LIBFUZZER_VAR} "" CACHE FILEPATH "A libFuzzer build of ${name} to run")
+  if(${ARG_LIBFUZZER_VAR})
+    string(REGEX REPLACE "_fuzz$" "" base ${name})
+    add_test(NAME ${base}_libfuzzer COMMAND ${${ARG_LIBFUZZER_VAR}} ${ARG_LIBFUZZER_ARGS})
+  endif()
+endfunction()
