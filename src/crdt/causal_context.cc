@@ -82,7 +82,10 @@ VersionVector CausalContext::Summary() const {
 
 uint64_t CausalContext::DotCount() const {
   uint64_t n = cloud_.size();
-  for (const auto& entry : compact_.entries()) n += entry.second;
+  for (const auto& entry : compact_.entries()) {
+    if (entry.second > UINT64_MAX - n) return UINT64_MAX;  // saturates: a hostile vector
+    n += entry.second;
+  }
   return n;
 }
 

@@ -56,6 +56,36 @@ TEST(JoinPaths, ShortcutFullAndConsumingJoinsAgree) {
   }
 }
 
+TEST(JoinPaths, HostileContextsNeitherHangNorAbort) {
+  // Four actors at the counter bound: their dot count overflows 64 bits.
+  std::vector<VersionVector::Entry> entries;
+  for (uint64_t a = 1; a <= 4; ++a) entries.emplace_back(ActorId(a), kMaxDotCounter);
+  auto huge = CausalContext(*VersionVector::FromEntries(entries));
+  EXPECT_EQ(huge.DotCount(), UINT64_MAX);
+  OrSet mine;
+  mine.Add(ActorId(1), "x");
+  mine.Join(*OrSet::FromParts({}, huge));  // a full join, not an enumeration of 2^64 dots
+  EXPECT_TRUE(mine.value().empty());       // the peer has seen and removed our dot
+
+  // Our actor pushed to the bound by a peer: local dots go past it; delta joins still work.
+  auto at_bound = CausalContext(*VersionVector::FromEntries({{ActorId(1), kMaxDotCounter}}));
+  OrSet r = *OrSet::FromParts({}, at_bound);
+  r.Add(ActorId(1), "x");
+  OrSet copy = r;
+  auto remove = r.Remove("x");
+  ASSERT_TRUE(remove.ok());
+  copy.Join(*remove);
+  EXPECT_EQ(copy, r);
+}
+
+TEST(JoinPaths, ConsumingJoinWithItselfKeepsTheValue) {
+  OrSet a;
+  a.Add(ActorId(1), "x");
+  OrSet& same = a;
+  a.Join(std::move(same));
+  EXPECT_TRUE(a.Contains("x"));
+}
+
 TEST(JoinPaths, DeltaCarryingARemoveReachesElementsItDoesNotName) {
   // The shortcut must still find entries whose dots the delta removed without naming them.
   OrSet a;

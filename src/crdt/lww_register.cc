@@ -16,10 +16,14 @@ LwwRegister LwwRegister::Assign(ActorId actor, std::string value, int64_t timest
   return delta;
 }
 
-LwwRegister LwwRegister::AssignNow(ActorId actor, std::string value, HybridClock& clock,
-                                   WallTime now) {
+Result<LwwRegister> LwwRegister::AssignNow(ActorId actor, std::string value, HybridClock& clock,
+                                           WallTime now) {
   const int64_t timestamp = clock.Next(now, internal::TimestampToWin(store_));
-  return Assign(actor, std::move(value), timestamp);
+  LwwRegister delta = Assign(actor, std::move(value), timestamp);
+  if (delta.IsBottom()) {
+    return OutOfRangeError("the register holds timestamp INT64_MAX; no newer assignment can win");
+  }
+  return delta;
 }
 
 std::optional<RegisterValue> LwwRegister::value() const {

@@ -40,9 +40,19 @@ TEST(LwwRegister, AssignNowAlwaysWinsLocallyEvenWithAClockBehind) {
   HybridClock clock;
   LwwRegister r;
   r.Assign(kB, "future", 1'000'000);
-  r.AssignNow(kA, "now", clock, At(500));  // our wall clock is behind the stored timestamp
+  ASSERT_TRUE(r.AssignNow(kA, "now", clock, At(500)).ok());  // our clock is behind the register
   EXPECT_EQ(r.value()->value, "now");
   EXPECT_EQ(r.value()->timestamp, 1'000'001);
+}
+
+TEST(LwwRegister, AssignNowFailsLoudlyAgainstAPinnedMaximum) {
+  HybridClock clock;
+  LwwRegister r;
+  r.Assign(kB, "zzz", INT64_MAX);  // a peer pinned the register
+  auto d = r.AssignNow(kA, "aaa", clock, At(1));
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(r.value()->value, "zzz");
 }
 
 TEST(HybridClock, NeverRunsBackwardsAndFollowsObservedTimestamps) {

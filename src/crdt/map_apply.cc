@@ -109,8 +109,13 @@ Status CheckList(const std::vector<MapOp>& ops, const Env& env, int depth) {
   if (ops.empty()) return InvalidArgumentError("empty operation list");
   for (size_t i = 0; i < ops.size(); ++i) {
     const auto* update = std::get_if<UpdateField>(&ops[i].op);
-    if (update == nullptr) continue;
-    Status status = CheckUpdate(*update, env, depth);
+    Status status;
+    if (update == nullptr) {
+      const auto raw = static_cast<uint8_t>(std::get<RemoveField>(ops[i].op).field.type);
+      if (!IsValidCrdtType(raw)) status = InvalidArgumentError("unknown field type");
+    } else {
+      status = CheckUpdate(*update, env, depth);
+    }
     if (!status.ok()) return OpError(i, ops[i], status);
   }
   return Status::Ok();
@@ -124,6 +129,9 @@ bool MayFail(const std::vector<MapOp>& ops) {
     }
     const FieldOp& field_op = std::get<UpdateField>(op.op).op;
     if (const auto* rm = std::get_if<SetRemove>(&field_op); rm && !rm->seen) return true;
+    if (const auto* assign = std::get_if<RegisterAssign>(&field_op); assign && !assign->timestamp) {
+      return true;  // fails if the register is pinned at INT64_MAX
+    }
     if (const auto* nested = std::get_if<NestedMapOps>(&field_op); nested && MayFail(nested->ops)) {
       return true;
     }
@@ -156,8 +164,13 @@ Status AssignField(RegisterStore& reg, CausalContext& context, const RegisterAss
   const int64_t timestamp = assign.timestamp
                                 ? *assign.timestamp
                                 : env.clock->Next(env.now, internal::TimestampToWin(reg));
-  internal::AssignRegister(reg, context, env.actor, RegisterEntry{timestamp, assign.value}, delta,
-                           delta_context);
+  const bool won = internal::AssignRegister(
+      reg, context, env.actor, RegisterEntry{timestamp, assign.value}, delta, delta_context);
+  // An explicit timestamp that loses is the LWW rule (a no-op); a clock-stamped assignment is
+  // meant to win, and can only lose once the register holds the largest timestamp there is.
+  if (!won && !assign.timestamp) {
+    return OutOfRangeError("the register holds timestamp INT64_MAX; no newer assignment can win");
+  }
   return Status::Ok();
 }
 

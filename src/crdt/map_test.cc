@@ -142,6 +142,24 @@ TEST_F(MapTest, RegisterAssignWithAnOlderTimestampIsANoOp) {
   EXPECT_EQ(m.value().Find("r", CrdtType::kRegister)->AsRegister()->value, "new");
 }
 
+TEST_F(MapTest, AClockStampedAssignThatCannotWinFailsTheList) {
+  Map m;
+  ASSERT_TRUE(Apply(m, {Assign("r", "zzz", INT64_MAX)}).ok());
+  const Map before = m;
+  auto r = Apply(m, {Increment("c"), Assign("r", "aaa")});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(m, before);
+  // With an explicit, older timestamp losing is the LWW rule: a no-op, not an error.
+  EXPECT_TRUE(Apply(m, {Assign("r", "aaa", 5)}).ok());
+}
+
+TEST_F(MapTest, RemoveFieldOfAnUnknownTypeIsInvalid) {
+  Map m;
+  auto r = Apply(m, {RemoveField("x", static_cast<CrdtType>(9), CausalContext())});
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(MapTest, FromPartsChecksFieldTypes) {
   Map m;
   ASSERT_TRUE(Apply(m, {Increment("c")}).ok());

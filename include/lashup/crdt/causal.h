@@ -68,6 +68,7 @@ class Causal {
   // The same result; consumes `other`, which saves copying its entries (for a replica received
   // from the network and not needed afterwards).
   void Join(Causal&& other) {
+    if (&other == this) return;  // joining a value with itself changes nothing
     internal::JoinInto(store_, context_, std::move(other.store_), other.context_);
     context_.Merge(other.context_);
     other = Causal();

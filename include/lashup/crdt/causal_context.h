@@ -44,7 +44,7 @@ class CausalContext {
   const VersionVector& compact() const { return compact_; }
   const std::vector<Dot>& cloud() const { return cloud_; }
   bool empty() const { return compact_.empty() && cloud_.empty(); }
-  // Number of dots held (vector counters plus cloud size), for size estimates.
+  // Number of dots held (vector counters plus cloud size), saturating at UINT64_MAX.
   uint64_t DotCount() const;
   std::string ToString() const;
 

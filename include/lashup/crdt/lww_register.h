@@ -4,7 +4,8 @@
 // ordered by the value's bytes, so every replica picks the same winner whatever the order of
 // arrival. `Assign` with a (timestamp, value) that would not win here changes nothing and
 // returns a bottom delta (as riak_dt ignores an older assignment). `AssignNow` takes its
-// timestamp from a HybridClock, above the register's current one, so it always wins locally.
+// timestamp from a HybridClock, above the register's current one, so it always wins locally;
+// it fails (kOutOfRange) only when the register holds INT64_MAX, which nothing can beat.
 // Concurrent assignments are kept side by side (each with its dot) until one replica overwrites
 // them, which is what lets a map remove a register field without tombstones.
 // Not thread-safe to mutate; safe to copy and to share read-only.
@@ -27,7 +28,7 @@ class LwwRegister : public Causal<RegisterStore> {
   static Result<LwwRegister> FromParts(RegisterStore store, CausalContext context);
 
   LwwRegister Assign(ActorId actor, std::string value, int64_t timestamp);
-  LwwRegister AssignNow(ActorId actor, std::string value, HybridClock& clock, WallTime now);
+  Result<LwwRegister> AssignNow(ActorId actor, std::string value, HybridClock& clock, WallTime now);
 
   // The winning assignment, or nullopt for a register never assigned.
   std::optional<RegisterValue> value() const;

@@ -74,11 +74,11 @@ class DotList {
   void reserve(size_t n) {
     if (n > capacity_) Grow(n);
   }
-  void push_back(const Dot& dot) {
+  void push_back(Dot dot) {  // by value: `dot` may live in this list, which Grow frees
     if (size_ == capacity_) Grow(capacity_ * 2);
     data()[size_++] = dot;
   }
-  void assign(size_t n, const Dot& dot) {
+  void assign(size_t n, Dot dot) {
     clear();
     reserve(n);
     for (size_t i = 0; i < n; ++i) data()[size_++] = dot;
