@@ -61,11 +61,7 @@ template <typename T>
 Result<T> DecodeAs(std::string_view bytes) {
   DecodeLimits limits;
   limits.max_bytes = 1 << 16;
-  if constexpr (std::is_same_v<T, OrSet>) return DecodeOrSet(bytes, limits);
-  if constexpr (std::is_same_v<T, Counter>) return DecodeCounter(bytes, limits);
-  if constexpr (std::is_same_v<T, Flag>) return DecodeFlag(bytes, limits);
-  if constexpr (std::is_same_v<T, LwwRegister>) return DecodeRegister(bytes, limits);
-  if constexpr (std::is_same_v<T, Map>) return DecodeMap(bytes, limits);
+  return Decode<T>(bytes, limits);
 }
 
 // Whatever decodes must re-encode to the same bytes and join with itself to itself.

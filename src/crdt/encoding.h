@@ -35,6 +35,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "lashup/crdt/counter.h"
 #include "lashup/crdt/flag.h"
@@ -68,6 +69,19 @@ Result<Counter> DecodeCounter(std::string_view bytes, const DecodeLimits& limits
 Result<Flag> DecodeFlag(std::string_view bytes, const DecodeLimits& limits = {});
 Result<LwwRegister> DecodeRegister(std::string_view bytes, const DecodeLimits& limits = {});
 Result<Map> DecodeMap(std::string_view bytes, const DecodeLimits& limits = {});
+
+// The decoder of T, for code generic over the five types (tests, fuzzers, typed storage).
+template <typename T>
+Result<T> Decode(std::string_view bytes, const DecodeLimits& limits = {}) {
+  if constexpr (std::is_same_v<T, OrSet>) return DecodeOrSet(bytes, limits);
+  if constexpr (std::is_same_v<T, Counter>) return DecodeCounter(bytes, limits);
+  if constexpr (std::is_same_v<T, Flag>) return DecodeFlag(bytes, limits);
+  if constexpr (std::is_same_v<T, LwwRegister>) return DecodeRegister(bytes, limits);
+  if constexpr (std::is_same_v<T, Map>) return DecodeMap(bytes, limits);
+  static_assert(std::is_same_v<T, OrSet> || std::is_same_v<T, Counter> || std::is_same_v<T, Flag> ||
+                    std::is_same_v<T, LwwRegister> || std::is_same_v<T, Map>,
+                "Decode<T>: T must be a CRDT type");
+}
 
 }  // namespace lashup::crdt
 

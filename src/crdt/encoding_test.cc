@@ -24,18 +24,9 @@ constexpr ActorId kB{0xf1e2d3c4b5a69788};
 constexpr ActorId kC{3};
 
 template <typename T>
-Result<T> DecodeAs(std::string_view bytes, const DecodeLimits& limits = {}) {
-  if constexpr (std::is_same_v<T, OrSet>) return DecodeOrSet(bytes, limits);
-  if constexpr (std::is_same_v<T, Counter>) return DecodeCounter(bytes, limits);
-  if constexpr (std::is_same_v<T, Flag>) return DecodeFlag(bytes, limits);
-  if constexpr (std::is_same_v<T, LwwRegister>) return DecodeRegister(bytes, limits);
-  if constexpr (std::is_same_v<T, Map>) return DecodeMap(bytes, limits);
-}
-
-template <typename T>
 void ExpectRoundTrip(const T& state) {
   const std::string bytes = Encode(state);
-  auto decoded = DecodeAs<T>(bytes);
+  auto decoded = Decode<T>(bytes);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(*decoded, state);
   EXPECT_EQ(Encode(*decoded), bytes);
@@ -231,7 +222,7 @@ template <typename T>
 void ExpectEveryTruncationFails(const T& state) {
   const std::string bytes = Encode(state);
   for (size_t n = 0; n < bytes.size(); ++n) {
-    auto decoded = DecodeAs<T>(std::string_view(bytes).substr(0, n));
+    auto decoded = Decode<T>(std::string_view(bytes).substr(0, n));
     ASSERT_FALSE(decoded.ok()) << "prefix of " << n << " bytes decoded";
     EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument);
   }
@@ -264,7 +255,7 @@ int CheckEveryCorruption(const T& state) {
       if (static_cast<uint8_t>(bytes[i]) == v) continue;
       std::string corrupt = bytes;
       corrupt[i] = static_cast<char>(v);
-      auto decoded = DecodeAs<T>(corrupt);
+      auto decoded = Decode<T>(corrupt);
       if (!decoded.ok()) {
         EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument);
         continue;
