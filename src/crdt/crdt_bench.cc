@@ -4,7 +4,7 @@
 //   - ops/s of local updates: OrSet add (fresh elements) and remove (present ones) on a set of
 //     10,000 elements; Counter increment; Map::Apply adding to one set field / incrementing the
 //     counter field of a map of 10,000 fields; Map::Apply on one 10,000-element set field; and
-//     a remove-then-add list, which Map::Apply must be able to undo (its snapshot path), both on
+//     a remove-then-add list, which Map::Apply must be able to undo (its undo-log path), both on
 //     the 10,000-field map and on the 10,000-element field.
 //   - ms per join of two OrSet replicas written by different actors, 10,000 and 100,000 elements
 //     each, disjoint and sharing half their state; the speedup over the original lashup's
