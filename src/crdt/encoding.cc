@@ -308,11 +308,11 @@ Status ReadStore(Reader& r, OrSetStore& store) {
   for (uint64_t i = 0; i < n; ++i) {
     const size_t at = r.offset();
     LASHUP_ASSIGN_OR_RETURN(const std::string_view element, r.Bytes("set element"));
-    if (!store.entries.empty() && !(std::prev(store.entries.end())->first < element)) {
+    if (!store.entries.empty() && !(store.entries.back().first < element)) {
       return r.Error("set elements not strictly increasing", at);
     }
     LASHUP_ASSIGN_OR_RETURN(DotList dots, ReadDots(r, "set element dot", /*allow_empty=*/false));
-    store.entries.emplace_hint(store.entries.end(), element, std::move(dots));
+    store.entries.emplace_hint(store.entries.end(), std::string(element), std::move(dots));
   }
   return Status::Ok();
 }

@@ -7,14 +7,13 @@
 #include <type_traits>
 #include <utility>
 
-#include "crdt/dot_list.h"
+#include "crdt/dot_list_ops.h"
 #include "crdt/store_dots.h"
 #include "lashup/crdt/causal.h"
 
 namespace lashup::crdt::internal {
 namespace {
 
-int Compare(const std::string& a, const std::string& b) { return a.compare(b); }
 int Compare(const FieldKey& a, const FieldKey& b) {
   const auto order = a <=> b;
   return order < 0 ? -1 : order > 0 ? 1 : 0;
@@ -77,14 +76,14 @@ void JoinDotKeyed(DotKeyedMap& mine, const CausalContext& my_context, const DotK
 
 }  // namespace
 
+// `TheirSet` is OrSetStore (consumed) or const OrSetStore (copied from).
 template <typename TheirSet>
 void JoinSetFull(OrSetStore& mine, const CausalContext& my_context, TheirSet& theirs,
                  const CausalContext& their_context) {
-  JoinMaps(mine.entries, my_context, theirs.entries, their_context,
-           [&](DotList& a, const DotList& b) {
-             JoinDotLists(a, my_context, b, their_context);
-             return !a.empty();
-           });
+  mine.entries.Merge(
+      theirs.entries, [&](DotList& dots) { DropSeen(dots, their_context); },
+      [&](DotList& dots) { DropSeen(dots, my_context); },
+      [&](DotList& a, const DotList& b) { JoinDotLists(a, my_context, b, their_context); });
 }
 
 void JoinFull(OrSetStore& mine, const CausalContext& my_context, const OrSetStore& theirs,

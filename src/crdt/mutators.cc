@@ -3,7 +3,7 @@
 #include <iterator>
 #include <limits>
 
-#include "crdt/dot_list.h"
+#include "crdt/dot_list_ops.h"
 
 namespace lashup::crdt::internal {
 namespace {

@@ -36,7 +36,8 @@ TEST(OrSet, ReAddReplacesTheOldDotSoOneRemoveSuffices) {
   OrSet s;
   s.Add(kA, "x");
   s.Add(kA, "x");
-  EXPECT_EQ(s.store().entries.at("x").size(), 1u);
+  ASSERT_TRUE(s.store().entries.contains("x"));
+  EXPECT_EQ(s.store().entries.find("x")->second.size(), 1u);
   ASSERT_TRUE(s.Remove("x").ok());
   EXPECT_TRUE(s.value().empty());
 }
@@ -74,7 +75,8 @@ TEST(OrSet, RemoveSeenTakesOnlyWhatTheCallerSaw) {
   EXPECT_EQ(a.value(), (SetValue{"x"}));  // b's add survives
   b.Join(delta);
   EXPECT_EQ(b.value(), (SetValue{"x"}));
-  EXPECT_EQ(b.store().entries.at("x"), (DotList{Dot{kB, 1}}));
+  ASSERT_TRUE(b.store().entries.contains("x"));
+  EXPECT_EQ(b.store().entries.find("x")->second, (DotList{Dot{kB, 1}}));
 }
 
 TEST(OrSet, DeltasAreSmallAndJoinToTheSameState) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/check.h"
-#include "crdt/dot_list.h"
+#include "crdt/dot_list_ops.h"
 
 namespace lashup::crdt::internal {
 namespace {
@@ -60,10 +60,10 @@ void CollectDots(const FieldStore& store, std::vector<Dot>& out) {
 }
 
 void DropSeen(OrSetStore& store, const CausalContext& context) {
-  for (auto it = store.entries.begin(); it != store.entries.end();) {
-    DropSeen(it->second, context);
-    it = it->second.empty() ? store.entries.erase(it) : std::next(it);
-  }
+  store.entries.erase_if([&](ElementMap::Entry& entry) {
+    DropSeen(entry.second, context);
+    return entry.second.empty();
+  });
 }
 void DropSeen(CounterStore& store, const CausalContext& context) {
   DropSeenKeys(store.entries, context);

@@ -62,7 +62,7 @@ Result<crdt::FieldStore> ReadOrSet(schema::OrSetStore::Reader in) {
   crdt::OrSetStore store;
   for (auto element : in.getElements()) {
     std::string value = BytesOf(element.getValue());
-    if (!store.entries.empty() && !(store.entries.rbegin()->first < value)) {
+    if (!store.entries.empty() && !(store.entries.back().first < value)) {
       return InvalidArgumentError("set elements not strictly increasing at " + Quoted(value));
     }
     auto dots = ReadDots<crdt::DotList>(element.getDots());

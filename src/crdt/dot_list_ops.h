@@ -1,6 +1,6 @@
 // Helpers on sorted dot lists, the building block of every join.
-#ifndef LASHUP_CRDT_DOT_LIST_H_
-#define LASHUP_CRDT_DOT_LIST_H_
+#ifndef LASHUP_CRDT_DOT_LIST_OPS_H_
+#define LASHUP_CRDT_DOT_LIST_OPS_H_
 
 #include "lashup/crdt/causal_context.h"
 #include "lashup/crdt/stores.h"
@@ -21,4 +21,4 @@ bool ContainsDot(const DotList& dots, const Dot& dot);
 
 }  // namespace lashup::crdt::internal
 
-#endif  // LASHUP_CRDT_DOT_LIST_H_
+#endif  // LASHUP_CRDT_DOT_LIST_OPS_H_

@@ -1,4 +1,4 @@
-#include "crdt/dot_list.h"
+#include "crdt/dot_list_ops.h"
 
 #include <algorithm>
 
