@@ -85,9 +85,10 @@ class ElementMap {
   using iterator = Iterator<false>;
   using const_iterator = Iterator<true>;
 
-  // Entries per chunk: 128 of 64 bytes is 8 KiB, enough for fast sequential walks while an
-  // insertion in the middle of a chunk still moves few entries.
-  static constexpr size_t kMaxChunk = 128;
+  // Entries per chunk: 64 of 64 bytes is 4 KiB, long enough for fast sequential walks while an
+  // insertion or erasure in the middle of a chunk moves few entries (128 made removes from a
+  // 10,000-element set about half as fast again and joins no faster, measured by crdt_bench).
+  static constexpr size_t kMaxChunk = 64;
 
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
