@@ -53,13 +53,8 @@ ElementMap::iterator ElementMap::emplace_hint(const_iterator hint, std::string e
 
 void ElementMap::append(std::string element, DotList dots) {
   assert(empty() || back().first < element);
-  if (chunks_.empty() || chunks_.back().size() == kMaxChunk) {
-    // Full chunks for a map built in order, without over-allocating a small one: a new chunk
-    // has room for as many entries as the map holds so far.
-    chunks_.emplace_back().reserve(std::min(kMaxChunk, size_ + 1));
-  }
-  chunks_.back().push_back(Entry{std::move(element), std::move(dots)});
-  ++size_;
+  std::vector<Chunk> no_spare;
+  AppendReusing(Entry{std::move(element), std::move(dots)}, no_spare);
 }
 
 DotList& ElementMap::operator[](std::string_view element) {
@@ -68,12 +63,15 @@ DotList& ElementMap::operator[](std::string_view element) {
   return InsertAt(slot, std::string(element), DotList{})->second;
 }
 
-void ElementMap::AppendReusing(std::string&& element, DotList&& dots, std::vector<Chunk>& spare) {
-  if ((chunks_.empty() || chunks_.back().size() == kMaxChunk) && !spare.empty()) {
+void ElementMap::AddChunk(std::vector<Chunk>& spare) {
+  if (spare.empty()) {
+    // Full chunks for a map built in order, without over-allocating a small one: a new chunk
+    // has room for as many entries as the map holds so far.
+    chunks_.emplace_back().reserve(std::min(kMaxChunk, size_ + 1));
+  } else {
     chunks_.push_back(std::move(spare.back()));
     spare.pop_back();
   }
-  append(std::move(element), std::move(dots));
 }
 
 ElementMap::iterator ElementMap::InsertAt(Slot slot, std::string element, DotList dots) {
