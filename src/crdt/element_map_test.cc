@@ -280,6 +280,37 @@ TEST(ElementMap, MergeMatchesAModelCopyingAndConsuming) {
   }
 }
 
+// Elements of every length around the 8-byte steps of the merge's comparison, sharing prefixes,
+// with zero and high bytes: the merge must order them exactly as std::string does.
+TEST(ElementMap, MergeOrdersBinaryElementsOfAnyLengthLikeStdString) {
+  std::mt19937 rng(5);
+  const std::string alphabet("\0a\x7f\x80\xff", 5);
+  std::uniform_int_distribution<size_t> length(0, 20);
+  std::uniform_int_distribution<size_t> letter(0, alphabet.size() - 1);
+  std::uniform_int_distribution<int> side(0, 2);
+  for (int round = 0; round < 20; ++round) {
+    MergeCase c;
+    for (int i = 0; i < 400; ++i) {
+      std::string element(length(rng), '\0');
+      for (char& ch : element) ch = alphabet[letter(rng)];
+      const auto counter = static_cast<uint64_t>(i + 1);
+      const int where = side(rng);
+      if (where != 1) c.mine.emplace(element, Dots(counter));
+      if (where != 0) c.theirs.emplace(element, DotList{Dot{ActorId(2), counter}});
+    }
+    const Model expected = ModelMerge(c);
+    ElementMap copying = FromModel(c.mine);
+    const ElementMap theirs = FromModel(c.theirs);
+    copying.Merge(theirs, DropEven, DropEven, Combine);
+    ExpectSame(copying, expected);
+    ElementMap consuming = FromModel(c.mine);
+    ElementMap taken = FromModel(c.theirs);
+    consuming.Merge(taken, DropEven, DropEven, Combine);
+    ExpectSame(consuming, expected);
+    for (const auto& [element, dots] : expected) EXPECT_TRUE(consuming.contains(element));
+  }
+}
+
 TEST(ElementMap, MergeWithItselfSeesTheSameEntriesOnBothSides) {
   ElementMap map;
   for (int i = 0; i < 400; ++i) map.append(Key(i), Dots(static_cast<uint64_t>(2 * i + 1)));
