@@ -21,10 +21,73 @@ struct Arbitrary<lashup::NodeId> {
 };
 
 template <>
+struct Arbitrary<lashup::GmVersion> {
+  static Gen<lashup::GmVersion> arbitrary() {
+    return gen::build<lashup::GmVersion>(gen::set(&lashup::GmVersion::epoch),
+                                         gen::set(&lashup::GmVersion::counter));
+  }
+};
+
+template <>
+struct Arbitrary<lashup::GmLink> {
+  static Gen<lashup::GmLink> arbitrary() {
+    return gen::build<lashup::GmLink>(gen::set(&lashup::GmLink::peer),
+                                      gen::set(&lashup::GmLink::rtt_us));
+  }
+};
+
+template <>
+struct Arbitrary<lashup::GmRecord> {
+  static Gen<lashup::GmRecord> arbitrary() {
+    return gen::build<lashup::GmRecord>(gen::set(&lashup::GmRecord::node),
+                                        gen::set(&lashup::GmRecord::version),
+                                        gen::set(&lashup::GmRecord::links));
+  }
+};
+
+template <>
+struct Arbitrary<lashup::GmDigestEntry> {
+  static Gen<lashup::GmDigestEntry> arbitrary() {
+    return gen::build<lashup::GmDigestEntry>(gen::set(&lashup::GmDigestEntry::node),
+                                             gen::set(&lashup::GmDigestEntry::version));
+  }
+};
+
+// The membership messages (src/core/membership_messages.h).
+inline Gen<lashup::Message> MembershipMessage() {
+  using namespace lashup;  // NOLINT: a long list of message types
+  return gen::oneOf(
+      gen::construct<Message>(gen::just(HvJoin{})),
+      gen::construct<Message>(gen::build<HvJoinReply>(gen::set(&HvJoinReply::accepted),
+                                                      gen::set(&HvJoinReply::nodes))),
+      gen::construct<Message>(gen::build<HvForwardJoin>(gen::set(&HvForwardJoin::joiner),
+                                                        gen::set(&HvForwardJoin::ttl),
+                                                        gen::set(&HvForwardJoin::walked))),
+      gen::construct<Message>(gen::build<HvNeighbor>(gen::set(&HvNeighbor::high_priority))),
+      gen::construct<Message>(gen::build<HvNeighborReply>(gen::set(&HvNeighborReply::accepted),
+                                                          gen::set(&HvNeighborReply::passive))),
+      gen::construct<Message>(gen::just(HvDisconnect{})),
+      gen::construct<Message>(gen::build<HvShuffle>(gen::set(&HvShuffle::origin),
+                                                    gen::set(&HvShuffle::ttl),
+                                                    gen::set(&HvShuffle::nodes))),
+      gen::construct<Message>(gen::build<HvShuffleReply>(gen::set(&HvShuffleReply::nodes))),
+      gen::construct<Message>(gen::build<FdPing>(gen::set(&FdPing::seq))),
+      gen::construct<Message>(gen::build<FdAck>(gen::set(&FdAck::seq))),
+      gen::construct<Message>(gen::build<FdProbeRequest>(gen::set(&FdProbeRequest::target),
+                                                         gen::set(&FdProbeRequest::seq))),
+      gen::construct<Message>(gen::build<FdProbeResult>(gen::set(&FdProbeResult::target),
+                                                        gen::set(&FdProbeResult::seq),
+                                                        gen::set(&FdProbeResult::alive))),
+      gen::construct<Message>(gen::build<GmUpdate>(gen::set(&GmUpdate::records))),
+      gen::construct<Message>(gen::build<GmDigest>(gen::set(&GmDigest::entries))));
+}
+
+template <>
 struct Arbitrary<lashup::Message> {
   static Gen<lashup::Message> arbitrary() {
     using lashup::Message;
     return gen::oneOf(
+        MembershipMessage(),
         gen::construct<Message>(gen::build<lashup::Ping>(gen::set(&lashup::Ping::nonce),
                                                          gen::set(&lashup::Ping::sent_at_ns))),
         gen::construct<Message>(

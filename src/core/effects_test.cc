@@ -288,8 +288,22 @@ TEST(MessageTest, KindNames) {
   EXPECT_EQ(MessageKind(Ping{}), "ping");
   EXPECT_EQ(MessageKind(Pong{}), "pong");
   EXPECT_EQ(MessageKind(TestData{}), "test_data");
+  EXPECT_EQ(MessageKind(HvJoin{}), "hv_join");
+  EXPECT_EQ(MessageKind(HvJoinReply{}), "hv_join_reply");
+  EXPECT_EQ(MessageKind(HvForwardJoin{}), "hv_forward_join");
+  EXPECT_EQ(MessageKind(HvNeighbor{}), "hv_neighbor");
+  EXPECT_EQ(MessageKind(HvNeighborReply{}), "hv_neighbor_reply");
+  EXPECT_EQ(MessageKind(HvDisconnect{}), "hv_disconnect");
+  EXPECT_EQ(MessageKind(HvShuffle{}), "hv_shuffle");
+  EXPECT_EQ(MessageKind(HvShuffleReply{}), "hv_shuffle_reply");
+  EXPECT_EQ(MessageKind(FdPing{}), "fd_ping");
+  EXPECT_EQ(MessageKind(FdAck{}), "fd_ack");
+  EXPECT_EQ(MessageKind(FdProbeRequest{}), "fd_probe_request");
+  EXPECT_EQ(MessageKind(FdProbeResult{}), "fd_probe_result");
+  EXPECT_EQ(MessageKind(GmUpdate{}), "gm_update");
+  EXPECT_EQ(MessageKind(GmDigest{}), "gm_digest");
   // Names cover every alternative, so a new message must get one.
-  static_assert(std::variant_size_v<Message> == 3,
+  static_assert(std::variant_size_v<Message> == 17,
                 "a new Message alternative needs a name check here");
 }
 

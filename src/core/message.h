@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/membership_messages.h"
 #include "lashup/types.h"
 
 namespace lashup {
@@ -41,7 +42,10 @@ struct TestData {
   friend bool operator==(const TestData&, const TestData&) = default;
 };
 
-using Message = std::variant<Ping, Pong, TestData>;
+using Message =
+    std::variant<Ping, Pong, TestData, HvJoin, HvJoinReply, HvForwardJoin, HvNeighbor,
+                 HvNeighborReply, HvDisconnect, HvShuffle, HvShuffleReply, FdPing, FdAck,
+                 FdProbeRequest, FdProbeResult, GmUpdate, GmDigest>;
 
 // Stable, human-readable name of the message's alternative ("ping", "pong", ...), for logs,
 // metrics and traces.

@@ -17,6 +17,20 @@ struct Envelope {
     ping @2 :Ping;
     pong @3 :Pong;
     testData @4 :TestData;
+    hvJoin @5 :HvJoin;
+    hvJoinReply @6 :HvJoinReply;
+    hvForwardJoin @7 :HvForwardJoin;
+    hvNeighbor @8 :HvNeighbor;
+    hvNeighborReply @9 :HvNeighborReply;
+    hvDisconnect @10 :HvDisconnect;
+    hvShuffle @11 :HvShuffle;
+    hvShuffleReply @12 :HvShuffleReply;
+    fdPing @13 :FdPing;
+    fdAck @14 :FdAck;
+    fdProbeRequest @15 :FdProbeRequest;
+    fdProbeResult @16 :FdProbeResult;
+    gmUpdate @17 :GmUpdate;
+    gmDigest @18 :GmDigest;
   }
 }
 
@@ -34,6 +48,91 @@ struct TestData {
   label @0 :Text;
   payload @1 :Data;
   nodes @2 :List(Text);
+}
+
+# Membership (src/core/membership_messages.h explains each; docs/membership.md when it is sent).
+# Node ids are Text and are validated on decode like every NodeId.
+
+struct HvJoin {}
+
+struct HvJoinReply {
+  accepted @0 :Bool;
+  nodes @1 :List(Text);
+}
+
+struct HvForwardJoin {
+  joiner @0 :Text;
+  ttl @1 :UInt32;
+  walked @2 :List(Text);
+}
+
+struct HvNeighbor {
+  highPriority @0 :Bool;
+}
+
+struct HvNeighborReply {
+  accepted @0 :Bool;
+  passive @1 :List(Text);
+}
+
+struct HvDisconnect {}
+
+struct HvShuffle {
+  origin @0 :Text;
+  ttl @1 :UInt32;
+  nodes @2 :List(Text);
+}
+
+struct HvShuffleReply {
+  nodes @0 :List(Text);
+}
+
+struct FdPing {
+  seq @0 :UInt64;
+}
+
+struct FdAck {
+  seq @0 :UInt64;
+}
+
+struct FdProbeRequest {
+  target @0 :Text;
+  seq @1 :UInt64;
+}
+
+struct FdProbeResult {
+  target @0 :Text;
+  seq @1 :UInt64;
+  alive @2 :Bool;
+}
+
+struct GmVersion {
+  epoch @0 :UInt64;
+  counter @1 :UInt64;
+}
+
+struct GmLink {
+  peer @0 :Text;
+  rttUs @1 :UInt32;
+}
+
+struct GmRecord {
+  node @0 :Text;
+  version @1 :GmVersion;
+  links @2 :List(GmLink);
+}
+
+struct GmUpdate {
+  records @0 :List(GmRecord);
+}
+
+struct GmDigestEntry {
+  node @0 :Text;
+  version @1 :GmVersion;
+}
+
+struct GmDigest {
+  entries @0 :List(GmDigestEntry);
 }
 
 # The transport handshake: the first frame each side sends on a connection, after TLS. The

@@ -1,12 +1,92 @@
 #include "wire/message_codec.h"
 
 #include <string>
+#include <vector>
 
 namespace lashup::wire::internal {
 namespace {
 
+capnp::Text::Reader AsText(const NodeId& id) {
+  return capnp::Text::Reader(id.str().data(), id.str().size());
+}
+
+template <typename ListBuilder>
+void WriteIds(ListBuilder list, const std::vector<NodeId>& ids) {
+  for (unsigned i = 0; i < ids.size(); ++i) list.set(i, AsText(ids[i]));
+}
+
+unsigned Count(size_t n) { return static_cast<unsigned>(n); }
+
+void WriteVersion(schema::GmVersion::Builder out, const GmVersion& version) {
+  out.setEpoch(version.epoch);
+  out.setCounter(version.counter);
+}
+
 struct BodyWriter {
   schema::Envelope::Body::Builder body;
+
+  void operator()(const HvJoin&) { body.initHvJoin(); }
+  void operator()(const HvJoinReply& m) {
+    auto out = body.initHvJoinReply();
+    out.setAccepted(m.accepted);
+    WriteIds(out.initNodes(Count(m.nodes.size())), m.nodes);
+  }
+  void operator()(const HvForwardJoin& m) {
+    auto out = body.initHvForwardJoin();
+    out.setJoiner(AsText(m.joiner));
+    out.setTtl(m.ttl);
+    WriteIds(out.initWalked(Count(m.walked.size())), m.walked);
+  }
+  void operator()(const HvNeighbor& m) { body.initHvNeighbor().setHighPriority(m.high_priority); }
+  void operator()(const HvNeighborReply& m) {
+    auto out = body.initHvNeighborReply();
+    out.setAccepted(m.accepted);
+    WriteIds(out.initPassive(Count(m.passive.size())), m.passive);
+  }
+  void operator()(const HvDisconnect&) { body.initHvDisconnect(); }
+  void operator()(const HvShuffle& m) {
+    auto out = body.initHvShuffle();
+    out.setOrigin(AsText(m.origin));
+    out.setTtl(m.ttl);
+    WriteIds(out.initNodes(Count(m.nodes.size())), m.nodes);
+  }
+  void operator()(const HvShuffleReply& m) {
+    WriteIds(body.initHvShuffleReply().initNodes(Count(m.nodes.size())), m.nodes);
+  }
+  void operator()(const FdPing& m) { body.initFdPing().setSeq(m.seq); }
+  void operator()(const FdAck& m) { body.initFdAck().setSeq(m.seq); }
+  void operator()(const FdProbeRequest& m) {
+    auto out = body.initFdProbeRequest();
+    out.setTarget(AsText(m.target));
+    out.setSeq(m.seq);
+  }
+  void operator()(const FdProbeResult& m) {
+    auto out = body.initFdProbeResult();
+    out.setTarget(AsText(m.target));
+    out.setSeq(m.seq);
+    out.setAlive(m.alive);
+  }
+  void operator()(const GmUpdate& m) {
+    auto records = body.initGmUpdate().initRecords(Count(m.records.size()));
+    for (unsigned i = 0; i < m.records.size(); ++i) {
+      const GmRecord& record = m.records[i];
+      auto out = records[i];
+      out.setNode(AsText(record.node));
+      WriteVersion(out.initVersion(), record.version);
+      auto links = out.initLinks(Count(record.links.size()));
+      for (unsigned j = 0; j < record.links.size(); ++j) {
+        links[j].setPeer(AsText(record.links[j].peer));
+        links[j].setRttUs(record.links[j].rtt_us);
+      }
+    }
+  }
+  void operator()(const GmDigest& m) {
+    auto entries = body.initGmDigest().initEntries(Count(m.entries.size()));
+    for (unsigned i = 0; i < m.entries.size(); ++i) {
+      entries[i].setNode(AsText(m.entries[i].node));
+      WriteVersion(entries[i].initVersion(), m.entries[i].version);
+    }
+  }
 
   void operator()(const Ping& m) {
     auto out = body.initPing();
@@ -33,6 +113,100 @@ Result<NodeId> ReadNodeId(capnp::Text::Reader text, const char* what) {
   Result<NodeId> id = NodeId::Parse(std::string_view(text.begin(), text.size()));
   if (!id.ok()) return id.status().WithContext(what);
   return id;
+}
+
+template <typename ListReader>
+Result<std::vector<NodeId>> ReadIds(ListReader list, const char* what) {
+  std::vector<NodeId> out;
+  out.reserve(list.size());
+  for (auto text : list) {
+    LASHUP_ASSIGN_OR_RETURN(NodeId id, ReadNodeId(text, what));
+    out.push_back(std::move(id));
+  }
+  return out;
+}
+
+GmVersion ReadVersion(schema::GmVersion::Reader in) { return {in.getEpoch(), in.getCounter()}; }
+
+Result<Message> ReadJoinReply(schema::HvJoinReply::Reader in) {
+  HvJoinReply out{in.getAccepted(), {}};
+  LASHUP_ASSIGN_OR_RETURN(out.nodes, ReadIds(in.getNodes(), "hv_join_reply.nodes"));
+  return Message(std::move(out));
+}
+
+Result<Message> ReadForwardJoin(schema::HvForwardJoin::Reader in) {
+  HvForwardJoin out;
+  LASHUP_ASSIGN_OR_RETURN(out.joiner, ReadNodeId(in.getJoiner(), "hv_forward_join.joiner"));
+  out.ttl = in.getTtl();
+  LASHUP_ASSIGN_OR_RETURN(out.walked, ReadIds(in.getWalked(), "hv_forward_join.walked"));
+  return Message(std::move(out));
+}
+
+Result<Message> ReadNeighborReply(schema::HvNeighborReply::Reader in) {
+  HvNeighborReply out{in.getAccepted(), {}};
+  LASHUP_ASSIGN_OR_RETURN(out.passive, ReadIds(in.getPassive(), "hv_neighbor_reply.passive"));
+  return Message(std::move(out));
+}
+
+Result<Message> ReadShuffle(schema::HvShuffle::Reader in) {
+  HvShuffle out;
+  LASHUP_ASSIGN_OR_RETURN(out.origin, ReadNodeId(in.getOrigin(), "hv_shuffle.origin"));
+  out.ttl = in.getTtl();
+  LASHUP_ASSIGN_OR_RETURN(out.nodes, ReadIds(in.getNodes(), "hv_shuffle.nodes"));
+  return Message(std::move(out));
+}
+
+Result<Message> ReadShuffleReply(schema::HvShuffleReply::Reader in) {
+  HvShuffleReply out;
+  LASHUP_ASSIGN_OR_RETURN(out.nodes, ReadIds(in.getNodes(), "hv_shuffle_reply.nodes"));
+  return Message(std::move(out));
+}
+
+Result<Message> ReadProbeRequest(schema::FdProbeRequest::Reader in) {
+  FdProbeRequest out;
+  LASHUP_ASSIGN_OR_RETURN(out.target, ReadNodeId(in.getTarget(), "fd_probe_request.target"));
+  out.seq = in.getSeq();
+  return Message(std::move(out));
+}
+
+Result<Message> ReadProbeResult(schema::FdProbeResult::Reader in) {
+  FdProbeResult out;
+  LASHUP_ASSIGN_OR_RETURN(out.target, ReadNodeId(in.getTarget(), "fd_probe_result.target"));
+  out.seq = in.getSeq();
+  out.alive = in.getAlive();
+  return Message(std::move(out));
+}
+
+Result<GmRecord> ReadRecord(schema::GmRecord::Reader in) {
+  GmRecord out;
+  LASHUP_ASSIGN_OR_RETURN(out.node, ReadNodeId(in.getNode(), "gm_update.records.node"));
+  out.version = ReadVersion(in.getVersion());
+  out.links.reserve(in.getLinks().size());
+  for (auto link : in.getLinks()) {
+    LASHUP_ASSIGN_OR_RETURN(NodeId peer, ReadNodeId(link.getPeer(), "gm_update.records.links"));
+    out.links.push_back({std::move(peer), link.getRttUs()});
+  }
+  return out;
+}
+
+Result<Message> ReadGmUpdate(schema::GmUpdate::Reader in) {
+  GmUpdate out;
+  out.records.reserve(in.getRecords().size());
+  for (auto record : in.getRecords()) {
+    LASHUP_ASSIGN_OR_RETURN(GmRecord read, ReadRecord(record));
+    out.records.push_back(std::move(read));
+  }
+  return Message(std::move(out));
+}
+
+Result<Message> ReadGmDigest(schema::GmDigest::Reader in) {
+  GmDigest out;
+  out.entries.reserve(in.getEntries().size());
+  for (auto entry : in.getEntries()) {
+    LASHUP_ASSIGN_OR_RETURN(NodeId node, ReadNodeId(entry.getNode(), "gm_digest.entries.node"));
+    out.entries.push_back({std::move(node), ReadVersion(entry.getVersion())});
+  }
+  return Message(std::move(out));
 }
 
 Result<Message> ReadTestData(schema::TestData::Reader in) {
@@ -68,6 +242,34 @@ Result<Message> ReadBody(schema::Envelope::Body::Reader body) {
     }
     case schema::Envelope::Body::TEST_DATA:
       return ReadTestData(body.getTestData());
+    case schema::Envelope::Body::HV_JOIN:
+      return Message(HvJoin{});
+    case schema::Envelope::Body::HV_JOIN_REPLY:
+      return ReadJoinReply(body.getHvJoinReply());
+    case schema::Envelope::Body::HV_FORWARD_JOIN:
+      return ReadForwardJoin(body.getHvForwardJoin());
+    case schema::Envelope::Body::HV_NEIGHBOR:
+      return Message(HvNeighbor{body.getHvNeighbor().getHighPriority()});
+    case schema::Envelope::Body::HV_NEIGHBOR_REPLY:
+      return ReadNeighborReply(body.getHvNeighborReply());
+    case schema::Envelope::Body::HV_DISCONNECT:
+      return Message(HvDisconnect{});
+    case schema::Envelope::Body::HV_SHUFFLE:
+      return ReadShuffle(body.getHvShuffle());
+    case schema::Envelope::Body::HV_SHUFFLE_REPLY:
+      return ReadShuffleReply(body.getHvShuffleReply());
+    case schema::Envelope::Body::FD_PING:
+      return Message(FdPing{body.getFdPing().getSeq()});
+    case schema::Envelope::Body::FD_ACK:
+      return Message(FdAck{body.getFdAck().getSeq()});
+    case schema::Envelope::Body::FD_PROBE_REQUEST:
+      return ReadProbeRequest(body.getFdProbeRequest());
+    case schema::Envelope::Body::FD_PROBE_RESULT:
+      return ReadProbeResult(body.getFdProbeResult());
+    case schema::Envelope::Body::GM_UPDATE:
+      return ReadGmUpdate(body.getGmUpdate());
+    case schema::Envelope::Body::GM_DIGEST:
+      return ReadGmDigest(body.getGmDigest());
   }
   return UnimplementedError("unknown message kind " +
                             std::to_string(static_cast<unsigned>(body.which())) +
