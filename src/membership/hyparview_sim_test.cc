@@ -84,11 +84,10 @@ class HyParViewSim {
   std::vector<NodeId> ids_;
 };
 
-// What holds today: links end symmetric and views fill. One strongly connected component is
-// not yet guaranteed at boot (contact nodes evict the links that bridge the groups joining
-// through them, and full views refuse the low-priority requests that would merge the groups);
-// the departition prober of the global membership (issue 5, next step) closes that gap, and
-// its test will assert one component.
+// The overlay alone (no global membership here): links end symmetric and views fill. HyParView
+// alone does not promise one component when many nodes boot at once through a few contacts
+// (groups form around each contact, and full views refuse the low-priority requests that would
+// merge them); the membership core's departition prober does, see membership_sim_test.cc.
 TEST(HyParViewSim, LinksEndSymmetricAndViewsFill) {
   for (uint64_t seed : {1, 2, 3}) {
     HyParViewSim sim(40, seed);

@@ -1,15 +1,22 @@
 // MembershipCore: the membership protocols of one node as a Core (src/core/core.h), for the
 // simulator and, composed into the node core, for real nodes.
 //
-// Contract: deterministic and sans-IO like every core. It routes HyParView's messages, timers and
-// link notices to the HyParView component; the failure detector and the global membership table
-// join it as they land (issue 5). Thread-compatible: one driver thread calls it.
+// Contract: deterministic and sans-IO like every core. It composes HyParView (the overlay) and
+// GlobalMembership (every member's adjacency), feeds view changes into the local record, starts
+// a digest exchange on every link that comes up, and runs the departition prober: now and then
+// it asks a member or contact node that the table says is unreachable to become a neighbour, so
+// that components formed at boot or by a healed partition merge without help. The epoch is kept
+// in storage (Column::kMeta, "membership/epoch") and grows at every start. The failure detector
+// joins as it lands (issue 5). Thread-compatible: one driver thread calls it.
 #ifndef LASHUP_MEMBERSHIP_MEMBERSHIP_CORE_H_
 #define LASHUP_MEMBERSHIP_MEMBERSHIP_CORE_H_
 
+#include <optional>
 #include <vector>
 
 #include "core/core.h"
+#include "core/rng.h"
+#include "membership/global_membership.h"
 #include "membership/hyparview.h"
 
 namespace lashup::membership {
@@ -17,7 +24,18 @@ namespace lashup::membership {
 struct MembershipConfig {
   std::vector<NodeId> contacts;
   HyParViewConfig hyparview;
+  GlobalMembershipConfig global;
+  // Departition prober: the first probe after a random delay in [first_probe, 2 * first_probe];
+  // then every clamp(full_probe_period / 2 * (unreachable + 1) / reachable, min_probe_interval,
+  // full_probe_period / 2), times a random factor in [1, 2): the reachable nodes together try
+  // each unreachable one about once per full period, and no node probes more often than the
+  // minimum interval.
+  Duration first_probe = std::chrono::seconds(3);
+  Duration min_probe_interval = std::chrono::seconds(6);
+  Duration full_probe_period = std::chrono::minutes(10);
 };
+
+enum class ProbeTimer : uint32_t { kDepartition = 100 };
 
 class MembershipCore final : public Core {
  public:
@@ -31,11 +49,20 @@ class MembershipCore final : public Core {
   void CheckInvariants() const override;
 
   const HyParView& hyparview() const { return hyparview_; }
-  HyParView& mutable_hyparview() { return hyparview_; }
+  const GlobalMembership& global() const { return global_; }
+  uint64_t epoch() const { return epoch_; }
 
  private:
+  // After every step that may change the views: publish them in the local record.
+  void SyncViews(const Now& now, Effects& out);
+  void Probe(const Now& now, Effects& out);
+
   MembershipConfig config_;
+  Rng rng_;
+  std::optional<uint64_t> recovered_epoch_;
+  uint64_t epoch_ = 0;
   HyParView hyparview_;
+  GlobalMembership global_;
 };
 
 // A factory for SimWorld::AddNode and the drivers.
