@@ -47,4 +47,24 @@ Result<double> Flags::Double(const std::string& name, double fallback) const {
   return value;
 }
 
+Result<std::pair<double, double>> Flags::DoublePair(const std::string& name,
+                                                   std::pair<double, double> fallback) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return fallback;
+  const std::string& text = it->second;
+  const size_t comma = text.find(',');
+  const auto bad = [&] {
+    return InvalidArgumentError("--" + name + " wants two numbers A,B, got '" + text + "'");
+  };
+  if (comma == std::string::npos) return bad();
+  const std::string first = text.substr(0, comma);
+  const std::string second = text.substr(comma + 1);
+  char* end = nullptr;
+  const double a = std::strtod(first.c_str(), &end);
+  if (first.empty() || *end != '\0') return bad();
+  const double b = std::strtod(second.c_str(), &end);
+  if (second.empty() || *end != '\0') return bad();
+  return std::pair<double, double>(a, b);
+}
+
 }  // namespace lashup::tools

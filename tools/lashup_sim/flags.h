@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lashup/status.h"
@@ -23,6 +24,9 @@ class Flags {
 
   Result<uint64_t> Uint(const std::string& name, uint64_t fallback) const;
   Result<double> Double(const std::string& name, double fallback) const;
+  // "--name A,B": two numbers.
+  Result<std::pair<double, double>> DoublePair(const std::string& name,
+                                               std::pair<double, double> fallback) const;
   bool Has(const std::string& name) const { return values_.contains(name); }
 
  private:

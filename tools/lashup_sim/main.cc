@@ -13,7 +13,11 @@ void Usage() {
                "scenarios:\n"
                "  demo   a small cluster of ping/pong nodes through a partition, a crash and a\n"
                "         restart; flags: --nodes N (default 5) --seed S (default 1)\n"
-               "         --loss P (default 0) --quiet\n");
+               "         --loss P (default 0) --quiet\n"
+               "  converge  N membership nodes start together with 3 contact nodes; figures\n"
+               "         scc_ms and gm_complete_ms; flags: --nodes N (default 25) --seed S\n"
+               "         --latency-ms MIN,MEAN (default 0.2,1) --quiet\n"
+               "The scenario may also be given as --scenario NAME.\n");
 }
 
 }  // namespace
@@ -23,9 +27,19 @@ int main(int argc, char** argv) {
     Usage();
     return 2;
   }
-  const std::string scenario = argv[1];
-  std::vector<std::string> args(argv + 2, argv + argc);
+  std::string scenario = argv[1];
+  int first_arg = 2;
+  if (scenario == "--scenario") {
+    if (argc < 3) {
+      Usage();
+      return 2;
+    }
+    scenario = argv[2];
+    first_arg = 3;
+  }
+  std::vector<std::string> args(argv + first_arg, argv + argc);
   if (scenario == "demo") return lashup::tools::RunDemoScenario(args);
+  if (scenario == "converge") return lashup::tools::RunConvergeScenario(args);
   if (scenario == "--help" || scenario == "-h" || scenario == "help") {
     Usage();
     return 0;
