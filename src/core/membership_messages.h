@@ -84,10 +84,12 @@ struct FdAck {
   friend bool operator==(const FdAck&, const FdAck&) = default;
 };
 
-// Asks the receiver to probe `target` on the sender's behalf (SWIM's ping-req).
+// Asks the receiver to probe `target` on the sender's behalf (SWIM's ping-req) and to answer
+// within `wait_ms`, with a nack if the target stays silent that long.
 struct FdProbeRequest {
   NodeId target;
   uint64_t seq = 0;
+  uint32_t wait_ms = 0;
   friend bool operator==(const FdProbeRequest&, const FdProbeRequest&) = default;
 };
 

@@ -70,6 +70,12 @@ bool GlobalMembership::Apply(const Now& now, GmRecord record) {
     return true;
   }
   if (!(it->second.version < record.version)) return false;
+  for (const GmLink& old : it->second.links) {
+    const bool kept = std::binary_search(
+        record.links.begin(), record.links.end(), old,
+        [](const GmLink& a, const GmLink& b) { return a.peer < b.peer; });
+    if (!kept) retired_.push_back(old.peer);
+  }
   it->second = Member{record.version, std::move(record.links), now.mono};
   changes_.changed.push_back(record.node);
   return true;
@@ -159,6 +165,8 @@ std::set<NodeId> GlobalMembership::Reachable() const {
 }
 
 MemberChanges GlobalMembership::TakeChanges() { return std::exchange(changes_, {}); }
+
+std::vector<NodeId> GlobalMembership::TakeRetired() { return std::exchange(retired_, {}); }
 
 size_t GlobalMembership::MemoryBytes() const {
   // A std::map node (about 48 bytes of tree bookkeeping) per member, plus each id's heap bytes

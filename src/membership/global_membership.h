@@ -70,6 +70,9 @@ class GlobalMembership {
   // Members reachable from this node along the links of the table (directed), self included.
   std::set<NodeId> Reachable() const;
   MemberChanges TakeChanges();
+  // Peers that newer records dropped from their members' links since the last call (the other
+  // neighbours of such a peer check it at once).
+  std::vector<NodeId> TakeRetired();
   // Bytes the table takes in memory, roughly (node ids, links, bookkeeping).
   size_t MemoryBytes() const;
 
@@ -85,6 +88,7 @@ class GlobalMembership {
   const GlobalMembershipConfig config_;
   std::map<NodeId, Member> members_;
   MemberChanges changes_;
+  std::vector<NodeId> retired_;
 };
 
 }  // namespace lashup::membership

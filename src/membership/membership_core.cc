@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -24,7 +25,8 @@ MembershipCore::MembershipCore(const CoreContext& context, MembershipConfig conf
     : config_(std::move(config)),
       rng_(Rng(context.seed).Fork(2)),
       hyparview_(context.self, config_.hyparview, Rng(context.seed).Fork(1)),
-      global_(context.self, config_.global) {
+      global_(context.self, config_.global),
+      detector_(config_.failure_detector, Rng(context.seed).Fork(3)) {
   if (context.recovered != nullptr) {
     if (auto text = context.recovered->Get(Column::kMeta, kEpochKey)) {
       recovered_epoch_ = ParseEpoch(*text);
@@ -51,7 +53,8 @@ void MembershipCore::Start(const Now& now, Effects& out) {
 
 void MembershipCore::OnMessage(const Now& now, const NodeId& from, const Message& message,
                                Effects& out) {
-  if (!hyparview_.OnMessage(now, from, message, out)) {
+  if (!hyparview_.OnMessage(now, from, message, out) &&
+      !detector_.OnMessage(now, from, message, hyparview_.active(), out)) {
     global_.OnMessage(now, from, message, hyparview_.active(), out);
   }
   SyncViews(now, out);
@@ -60,6 +63,8 @@ void MembershipCore::OnMessage(const Now& now, const NodeId& from, const Message
 void MembershipCore::OnTimer(const Now& now, TimerId timer, Effects& out) {
   if (timer.component == Component::kHyParView) {
     hyparview_.OnTimer(now, timer, out);
+  } else if (timer.component == Component::kFailureDetector) {
+    detector_.OnTimer(now, timer, hyparview_.active(), out);
   } else if (timer.component == Component::kMembership) {
     if (timer.kind == static_cast<uint32_t>(ProbeTimer::kDepartition)) {
       Probe(now, out);
@@ -80,10 +85,34 @@ void MembershipCore::OnConnection(const Now& now, const NodeId& peer, LinkState 
 }
 
 void MembershipCore::SyncViews(const Now& now, Effects& out) {
+  for (const NodeId& peer : detector_.TakeFailed()) {
+    ++peers_declared_failed_;
+    monitored_.erase(peer);
+    hyparview_.OnPeerFailed(now, peer, out);
+  }
+  // Another node dropped one of our neighbours: check it now rather than at its next turn.
+  for (const NodeId& peer : global_.TakeRetired()) {
+    if (hyparview_.IsActive(peer)) detector_.ProbeNow(now, peer, out);
+  }
   if (!hyparview_.TakeViewsChanged()) return;
+  const std::vector<NodeId>& active = hyparview_.active();
+  for (auto it = monitored_.begin(); it != monitored_.end();) {
+    if (hyparview_.IsActive(*it)) {
+      ++it;
+    } else {
+      detector_.Forget(*it, out);
+      it = monitored_.erase(it);
+    }
+  }
   std::vector<GmLink> links;
-  for (const NodeId& peer : hyparview_.active()) links.push_back({peer, 0});
-  global_.SetLocalLinks(now, std::move(links), hyparview_.active(), out);
+  for (const NodeId& peer : active) {
+    if (monitored_.insert(peer).second) detector_.Monitor(now, peer, out);
+    const auto rtt = detector_.Rtt(peer);
+    const auto rtt_us = rtt ? std::chrono::duration_cast<std::chrono::microseconds>(*rtt).count()
+                            : int64_t{0};
+    links.push_back({peer, static_cast<uint32_t>(std::clamp<int64_t>(rtt_us, 0, UINT32_MAX))});
+  }
+  global_.SetLocalLinks(now, std::move(links), active, out);
 }
 
 void MembershipCore::Probe(const Now& now, Effects& out) {

@@ -5,17 +5,21 @@
 // GlobalMembership (every member's adjacency), feeds view changes into the local record, starts
 // a digest exchange on every link that comes up, and runs the departition prober: now and then
 // it asks a member or contact node that the table says is unreachable to become a neighbour, so
-// that components formed at boot or by a healed partition merge without help. The epoch is kept
-// in storage (Column::kMeta, "membership/epoch") and grows at every start. The failure detector
-// joins as it lands (issue 5). Thread-compatible: one driver thread calls it.
+// that components formed at boot or by a healed partition merge without help. The failure
+// detector monitors every active neighbour; a peer it declares failed leaves the active view
+// (HyParView repairs), and a peer that another node's record drops is probed at once. The epoch
+// is kept in storage (Column::kMeta, "membership/epoch") and grows at every start.
+// Thread-compatible: one driver thread calls it.
 #ifndef LASHUP_MEMBERSHIP_MEMBERSHIP_CORE_H_
 #define LASHUP_MEMBERSHIP_MEMBERSHIP_CORE_H_
 
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "core/core.h"
 #include "core/rng.h"
+#include "membership/failure_detector.h"
 #include "membership/global_membership.h"
 #include "membership/hyparview.h"
 
@@ -25,6 +29,7 @@ struct MembershipConfig {
   std::vector<NodeId> contacts;
   HyParViewConfig hyparview;
   GlobalMembershipConfig global;
+  FailureDetectorConfig failure_detector;
   // Departition prober: the first probe after a random delay in [first_probe, 2 * first_probe];
   // then every clamp(full_probe_period / 2 * (unreachable + 1) / reachable, min_probe_interval,
   // full_probe_period / 2), times a random factor in [1, 2): the reachable nodes together try
@@ -50,6 +55,9 @@ class MembershipCore final : public Core {
 
   const HyParView& hyparview() const { return hyparview_; }
   const GlobalMembership& global() const { return global_; }
+  const FailureDetector& failure_detector() const { return detector_; }
+  // How many times the failure detector declared a neighbour failed.
+  uint64_t peers_declared_failed() const { return peers_declared_failed_; }
   uint64_t epoch() const { return epoch_; }
 
  private:
@@ -63,6 +71,9 @@ class MembershipCore final : public Core {
   uint64_t epoch_ = 0;
   HyParView hyparview_;
   GlobalMembership global_;
+  FailureDetector detector_;
+  std::set<NodeId> monitored_;
+  uint64_t peers_declared_failed_ = 0;
 };
 
 // A factory for SimWorld::AddNode and the drivers.

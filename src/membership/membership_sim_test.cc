@@ -71,6 +71,35 @@ TEST(MembershipSim, FortyNodesBootingTogetherEndInOneComponentKnownToAll) {
   }
 }
 
+// A node that hangs (paused: its links stay open, so only the failure detector can notice) is
+// unreachable from every survivor within 3 s; before that, a minute without faults declares no
+// live neighbour failed.
+TEST(MembershipSim, AHungNodeIsDetectedQuicklyAndIdleTimeHasNoFalsePositives) {
+  for (uint64_t seed : {1, 2, 3}) {
+    Cluster cluster(40, seed);
+    ASSERT_TRUE(cluster.world.RunUntil([&] { return cluster.Converged(); }, seconds(60)));
+    cluster.world.RunFor(seconds(60));
+    uint64_t false_positives = 0;
+    for (const NodeId& id : cluster.ids) {
+      false_positives += cluster.Core(id)->peers_declared_failed();
+    }
+    EXPECT_EQ(false_positives, 0u) << "seed " << seed;
+
+    const NodeId hung = Node(20);
+    ASSERT_TRUE(cluster.world.Pause(hung).ok());
+    const Duration paused_at = cluster.world.now();
+    const auto everyone_sees_it_gone = [&] {
+      for (const NodeId& id : cluster.ids) {
+        if (id == hung) continue;
+        if (cluster.Core(id)->global().Reachable().contains(hung)) return false;
+      }
+      return true;
+    };
+    ASSERT_TRUE(cluster.world.RunUntil(everyone_sees_it_gone, seconds(10))) << "seed " << seed;
+    EXPECT_LE(cluster.world.now() - paused_at, seconds(3)) << "seed " << seed;
+  }
+}
+
 TEST(MembershipSim, EpochGrowsAcrossRestartsAndIsSynced) {
   Cluster cluster(5, 9);
   cluster.world.RunFor(seconds(5));

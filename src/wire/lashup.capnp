@@ -98,6 +98,7 @@ struct FdAck {
 struct FdProbeRequest {
   target @0 :Text;
   seq @1 :UInt64;
+  waitMs @2 :UInt32;
 }
 
 struct FdProbeResult {

@@ -59,6 +59,7 @@ struct BodyWriter {
     auto out = body.initFdProbeRequest();
     out.setTarget(AsText(m.target));
     out.setSeq(m.seq);
+    out.setWaitMs(m.wait_ms);
   }
   void operator()(const FdProbeResult& m) {
     auto out = body.initFdProbeResult();
@@ -166,6 +167,7 @@ Result<Message> ReadProbeRequest(schema::FdProbeRequest::Reader in) {
   FdProbeRequest out;
   LASHUP_ASSIGN_OR_RETURN(out.target, ReadNodeId(in.getTarget(), "fd_probe_request.target"));
   out.seq = in.getSeq();
+  out.wait_ms = in.getWaitMs();
   return Message(std::move(out));
 }
 

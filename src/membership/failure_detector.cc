@@ -1,0 +1,207 @@
+#include "membership/failure_detector.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace lashup::membership {
+namespace {
+
+Duration Abs(Duration d) { return d < Duration(0) ? -d : d; }
+
+uint32_t Millis(Duration d) {
+  return static_cast<uint32_t>(
+      std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(d).count()));
+}
+
+}  // namespace
+
+Duration ProbeTimeout(const FailureDetectorConfig& config, std::optional<Duration> srtt,
+                      Duration rttvar, int local_health) {
+  const Duration base =
+      srtt ? std::clamp(*srtt + 4 * rttvar, config.timeout_floor, config.timeout_cap)
+           : config.timeout_cap;
+  return base * (1 + local_health);
+}
+
+FailureDetector::FailureDetector(FailureDetectorConfig config, Rng rng)
+    : config_(config), rng_(rng) {}
+
+FailureDetector::Peer* FailureDetector::Find(const NodeId& peer) {
+  auto it = peers_.find(peer);
+  return it == peers_.end() ? nullptr : &it->second;
+}
+
+const NodeId* FailureDetector::PeerByKey(uint64_t key) const {
+  auto it = by_key_.find(key);
+  return it == by_key_.end() ? nullptr : &it->second;
+}
+
+Duration FailureDetector::Timeout(const Peer& state) const {
+  return ProbeTimeout(config_, state.srtt, state.rttvar, local_health_);
+}
+
+void FailureDetector::Health(int delta) {
+  local_health_ = std::clamp(local_health_ + delta, 0, config_.max_local_health);
+}
+
+std::optional<Duration> FailureDetector::Rtt(const NodeId& peer) const {
+  auto it = peers_.find(peer);
+  return it == peers_.end() ? std::nullopt : it->second.srtt;
+}
+
+std::vector<NodeId> FailureDetector::TakeFailed() { return std::exchange(failed_, {}); }
+
+void FailureDetector::Monitor(const Now& now, const NodeId& peer, Effects& out) {
+  if (peers_.contains(peer)) return;
+  Peer& state = peers_[peer];
+  state.key = next_key_++;
+  by_key_[state.key] = peer;
+  // A random phase, so that a node's pings (and its neighbours' pings of one node) spread out.
+  out.SetTimer(Timer(FdTimer::kPing, state.key),
+               now.mono + rng_.UniformDuration(Duration(0), config_.ping_interval));
+}
+
+void FailureDetector::Forget(const NodeId& peer, Effects& out) {
+  auto it = peers_.find(peer);
+  if (it == peers_.end()) return;
+  for (FdTimer kind : {FdTimer::kPing, FdTimer::kDirectTimeout, FdTimer::kIndirectTimeout}) {
+    out.CancelTimer(Timer(kind, it->second.key));
+  }
+  by_key_.erase(it->second.key);
+  peers_.erase(it);
+}
+
+void FailureDetector::ProbeNow(const Now& now, const NodeId& peer, Effects& out) {
+  Peer* state = Find(peer);
+  if (state == nullptr || state->phase != Phase::kIdle) return;  // a probe is already running
+  out.CancelTimer(Timer(FdTimer::kPing, state->key));
+  SendPing(now, peer, *state, out);
+}
+
+void FailureDetector::SendPing(const Now& now, const NodeId& peer, Peer& state, Effects& out) {
+  state.phase = Phase::kDirect;
+  state.seq = next_seq_++;
+  state.sent_at = now.mono;
+  state.helpers_asked = 0;
+  state.nacks = 0;
+  out.Send(peer, FdPing{state.seq});
+  out.SetTimer(Timer(FdTimer::kDirectTimeout, state.key), now.mono + Timeout(state));
+}
+
+void FailureDetector::Alive(const Now& now, const NodeId& peer, Peer& state, Effects& out) {
+  state.phase = Phase::kIdle;
+  out.CancelTimer(Timer(FdTimer::kDirectTimeout, state.key));
+  out.CancelTimer(Timer(FdTimer::kIndirectTimeout, state.key));
+  // The next ping one interval after this one was sent, jittered by a tenth.
+  const Instant next = std::max(now.mono, state.sent_at + rng_.Jitter(config_.ping_interval, 0.1));
+  out.SetTimer(Timer(FdTimer::kPing, state.key), next);
+}
+
+void FailureDetector::OnAck(const Now& now, const NodeId& from, uint64_t seq, Effects& out) {
+  if (Peer* state = Find(from); state != nullptr && state->phase != Phase::kIdle &&
+                                state->seq == seq) {
+    const Duration sample = now.mono - state->sent_at;
+    if (!state->srtt) {
+      state->srtt = sample;
+      state->rttvar = sample / 2;
+    } else {
+      state->rttvar = (3 * state->rttvar + Abs(*state->srtt - sample)) / 4;
+      state->srtt = (7 * *state->srtt + sample) / 8;
+    }
+    if (state->phase == Phase::kDirect) Health(-1);
+    Alive(now, from, *state, out);
+    return;
+  }
+  // An ack of a ping we sent for another node.
+  auto help = helping_.find(seq);
+  if (help == helping_.end() || help->second.target != from) return;
+  out.Send(help->second.requester, FdProbeResult{from, help->second.request_seq, true},
+           SendMode::kConnectFirst);
+  out.CancelTimer(Timer(FdTimer::kHelp, seq));
+  helping_.erase(help);
+}
+
+void FailureDetector::StartIndirect(const Now& now, const NodeId& peer, Peer& state,
+                                    const std::vector<NodeId>& neighbours, Effects& out) {
+  Health(+1);  // our own probe went unanswered: maybe we are the slow one
+  std::vector<NodeId> helpers;
+  for (const NodeId& n : neighbours) {
+    if (n != peer) helpers.push_back(n);
+  }
+  helpers = rng_.Sample(std::move(helpers), config_.indirect_probes);
+  const Duration timeout = Timeout(state);
+  state.phase = Phase::kIndirect;
+  state.helpers_asked = helpers.size();
+  for (const NodeId& helper : helpers) {
+    out.Send(helper, FdProbeRequest{peer, state.seq, Millis(2 * timeout)});
+  }
+  // The helpers' round trips plus their wait; with no helper, one more direct timeout.
+  out.SetTimer(Timer(FdTimer::kIndirectTimeout, state.key), now.mono + 3 * timeout);
+}
+
+bool FailureDetector::OnMessage(const Now& now, const NodeId& from, const Message& message,
+                                const std::vector<NodeId>& neighbours, Effects& out) {
+  if (const auto* ping = std::get_if<FdPing>(&message)) {
+    out.Send(from, FdAck{ping->seq}, SendMode::kConnectFirst);
+  } else if (const auto* ack = std::get_if<FdAck>(&message)) {
+    OnAck(now, from, ack->seq, out);
+  } else if (const auto* request = std::get_if<FdProbeRequest>(&message)) {
+    if (!request->target.valid()) return true;
+    const uint64_t seq = next_seq_++;
+    helping_[seq] = Help{from, request->target, request->seq};
+    out.Send(request->target, FdPing{seq}, SendMode::kConnectFirst);
+    const Duration wait = std::min<Duration>(std::chrono::milliseconds(request->wait_ms),
+                                             config_.timeout_cap * (1 + config_.max_local_health));
+    out.SetTimer(Timer(FdTimer::kHelp, seq), now.mono + wait);
+  } else if (const auto* result = std::get_if<FdProbeResult>(&message)) {
+    Peer* state = Find(result->target);
+    if (state == nullptr || state->phase != Phase::kIndirect || state->seq != result->seq) {
+      return true;  // late, or for a probe already settled
+    }
+    if (result->alive) {
+      Alive(now, result->target, *state, out);
+    } else {
+      ++state->nacks;
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void FailureDetector::OnTimer(const Now& now, const TimerId& timer,
+                              const std::vector<NodeId>& neighbours, Effects& out) {
+  const auto kind = static_cast<FdTimer>(timer.kind);
+  if (kind == FdTimer::kHelp) {
+    auto help = helping_.find(timer.key);
+    if (help == helping_.end()) return;
+    out.Send(help->second.requester,
+             FdProbeResult{help->second.target, help->second.request_seq, false},
+             SendMode::kConnectFirst);
+    helping_.erase(help);
+    return;
+  }
+  const NodeId* found = PeerByKey(timer.key);
+  if (found == nullptr) return;
+  const NodeId peer = *found;
+  Peer& state = peers_.at(peer);
+  switch (kind) {
+    case FdTimer::kPing:
+      if (state.phase == Phase::kIdle) SendPing(now, peer, state, out);
+      return;
+    case FdTimer::kDirectTimeout:
+      if (state.phase == Phase::kDirect) StartIndirect(now, peer, state, neighbours, out);
+      return;
+    case FdTimer::kIndirectTimeout:
+      if (state.phase != Phase::kIndirect) return;
+      // Helpers that did not even send a nack point at our own links (Lifeguard).
+      if (state.nacks < state.helpers_asked) Health(+1);
+      failed_.push_back(peer);
+      Forget(peer, out);
+      return;
+    case FdTimer::kHelp:
+      return;
+  }
+}
+
+}  // namespace lashup::membership

@@ -1,0 +1,114 @@
+// FailureDetector: decides when an active neighbour has failed, for the membership core.
+//
+// Contract: each monitored peer is pinged about once per `ping_interval` (phases staggered at
+// random). A ping must be acknowledged within a timeout that adapts to the link:
+//   timeout = clamp(srtt + 4 * rttvar, timeout_floor, timeout_cap) * (1 + local_health)
+// with srtt/rttvar estimated as TCP does (RFC 6298: gains 1/8 and 1/4), and before the first
+// sample timeout_cap. A missed ack is not yet a failure: up to `indirect_probes` other
+// neighbours are asked to ping the peer (SWIM's ping-req); only if none of them reaches it
+// within another timeout is the peer declared failed. Local health (Lifeguard) is a saturating
+// counter 0..max_local_health: +1 when a probe of ours goes unanswered or a helper's answer
+// never comes, -1 on every timely ack; while it is high this node stretches its timeouts,
+// since a slow node would otherwise blame its neighbours for its own delays.
+//
+// The component answers other nodes' pings and probe requests itself. Sans-IO and deterministic;
+// timers under Component::kFailureDetector. Failed peers are reported through TakeFailed().
+#ifndef LASHUP_MEMBERSHIP_FAILURE_DETECTOR_H_
+#define LASHUP_MEMBERSHIP_FAILURE_DETECTOR_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "core/core.h"
+#include "core/effects.h"
+#include "core/message.h"
+#include "core/rng.h"
+#include "lashup/types.h"
+
+namespace lashup::membership {
+
+struct FailureDetectorConfig {
+  Duration ping_interval = std::chrono::seconds(1);
+  Duration timeout_floor = std::chrono::milliseconds(100);
+  Duration timeout_cap = std::chrono::milliseconds(1000);
+  size_t indirect_probes = 3;
+  int max_local_health = 8;
+};
+
+enum class FdTimer : uint32_t { kPing = 1, kDirectTimeout = 2, kIndirectTimeout = 3, kHelp = 4 };
+
+// The adaptive timeout, pinned by table tests.
+Duration ProbeTimeout(const FailureDetectorConfig& config, std::optional<Duration> srtt,
+                      Duration rttvar, int local_health);
+
+class FailureDetector {
+ public:
+  FailureDetector(FailureDetectorConfig config, Rng rng);
+
+  // Start or stop monitoring `peer` (an active neighbour).
+  void Monitor(const Now& now, const NodeId& peer, Effects& out);
+  void Forget(const NodeId& peer, Effects& out);
+  // Probe `peer` now rather than at its next turn (another node dropped it from its view).
+  void ProbeNow(const Now& now, const NodeId& peer, Effects& out);
+
+  // Handles FdPing/FdAck/FdProbeRequest/FdProbeResult; false for other messages. `neighbours`
+  // are the candidates for indirect probes.
+  bool OnMessage(const Now& now, const NodeId& from, const Message& message,
+                 const std::vector<NodeId>& neighbours, Effects& out);
+  void OnTimer(const Now& now, const TimerId& timer, const std::vector<NodeId>& neighbours,
+               Effects& out);
+
+  // Peers declared failed since the last call.
+  std::vector<NodeId> TakeFailed();
+  int local_health() const { return local_health_; }
+  // The smoothed round trip to `peer`, if measured.
+  std::optional<Duration> Rtt(const NodeId& peer) const;
+
+ private:
+  enum class Phase : uint8_t { kIdle, kDirect, kIndirect };
+  struct Peer {
+    uint64_t key = 0;  // timer key
+    std::optional<Duration> srtt;
+    Duration rttvar{0};
+    Phase phase = Phase::kIdle;
+    uint64_t seq = 0;  // of the probe in flight
+    Instant sent_at;
+    size_t helpers_asked = 0;
+    size_t nacks = 0;
+  };
+  // A probe this node runs for another node.
+  struct Help {
+    NodeId requester;
+    NodeId target;
+    uint64_t request_seq = 0;
+  };
+
+  void SendPing(const Now& now, const NodeId& peer, Peer& state, Effects& out);
+  void OnAck(const Now& now, const NodeId& from, uint64_t seq, Effects& out);
+  void Alive(const Now& now, const NodeId& peer, Peer& state, Effects& out);
+  void StartIndirect(const Now& now, const NodeId& peer, Peer& state,
+                     const std::vector<NodeId>& neighbours, Effects& out);
+  Duration Timeout(const Peer& state) const;
+  void Health(int delta);
+  TimerId Timer(FdTimer kind, uint64_t key) const {
+    return {Component::kFailureDetector, static_cast<uint32_t>(kind), key};
+  }
+  Peer* Find(const NodeId& peer);
+  const NodeId* PeerByKey(uint64_t key) const;
+
+  const FailureDetectorConfig config_;
+  Rng rng_;
+  std::map<NodeId, Peer> peers_;
+  std::map<uint64_t, NodeId> by_key_;
+  std::map<uint64_t, Help> helping_;  // by the seq of our ping to the target
+  uint64_t next_key_ = 1;
+  uint64_t next_seq_ = 1;
+  int local_health_ = 0;
+  std::vector<NodeId> failed_;
+};
+
+}  // namespace lashup::membership
+
+#endif  // LASHUP_MEMBERSHIP_FAILURE_DETECTOR_H_
