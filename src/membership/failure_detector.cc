@@ -123,20 +123,23 @@ void FailureDetector::OnAck(const Now& now, const NodeId& from, uint64_t seq, Ef
 
 void FailureDetector::StartIndirect(const Now& now, const NodeId& peer, Peer& state,
                                     const std::vector<NodeId>& neighbours, Effects& out) {
-  Health(+1);  // our own probe went unanswered: maybe we are the slow one
+  // This probe's timeout, before the miss counts against our own health (which stretches the
+  // probes that follow, not this one).
+  const Duration timeout = Timeout(state);
+  Health(+1);
   std::vector<NodeId> helpers;
   for (const NodeId& n : neighbours) {
     if (n != peer) helpers.push_back(n);
   }
   helpers = rng_.Sample(std::move(helpers), config_.indirect_probes);
-  const Duration timeout = Timeout(state);
   state.phase = Phase::kIndirect;
   state.helpers_asked = helpers.size();
+  // Each helper gives the target one timeout to answer; we allow one more for the two hops to
+  // and from the helper. With no helper, that is one more direct wait.
   for (const NodeId& helper : helpers) {
-    out.Send(helper, FdProbeRequest{peer, state.seq, Millis(2 * timeout)});
+    out.Send(helper, FdProbeRequest{peer, state.seq, Millis(timeout)});
   }
-  // The helpers' round trips plus their wait; with no helper, one more direct timeout.
-  out.SetTimer(Timer(FdTimer::kIndirectTimeout, state.key), now.mono + 3 * timeout);
+  out.SetTimer(Timer(FdTimer::kIndirectTimeout, state.key), now.mono + 2 * timeout);
 }
 
 bool FailureDetector::OnMessage(const Now& now, const NodeId& from, const Message& message,

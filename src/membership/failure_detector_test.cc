@@ -125,7 +125,9 @@ TEST_F(FailureDetectorTest, AMissedAckAsksHelpersAndTheirAckSavesThePeer) {
     EXPECT_NE(helper, N("p"));
     EXPECT_EQ(request.target, N("p"));
     EXPECT_EQ(request.seq, seq);
+    EXPECT_EQ(request.wait_ms, 1000u);  // this probe's timeout: the cap, no sample yet
   }
+  EXPECT_EQ(TimerAt(out_, FdTimer::kIndirectTimeout), At(1500 + 2000).mono);
   EXPECT_EQ(fd_.local_health(), 1);
   out_.Clear();
   fd_.OnMessage(At(1600), requests[0].first, FdProbeResult{N("p"), seq, true}, neighbours_,

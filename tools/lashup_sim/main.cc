@@ -17,6 +17,8 @@ void Usage() {
                "  converge  N membership nodes start together with 3 contact nodes; figures\n"
                "         scc_ms and gm_complete_ms; flags: --nodes N (default 25) --seed S\n"
                "         --latency-ms MIN,MEAN (default 0.2,1) --quiet\n"
+               "  fail-one  after convergence one node hangs silently; figures detect_p50_ms,\n"
+               "         detect_p90_ms, detect_max_ms; same flags as converge\n"
                "The scenario may also be given as --scenario NAME.\n");
 }
 
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + first_arg, argv + argc);
   if (scenario == "demo") return lashup::tools::RunDemoScenario(args);
   if (scenario == "converge") return lashup::tools::RunConvergeScenario(args);
+  if (scenario == "fail-one") return lashup::tools::RunFailOneScenario(args);
   if (scenario == "--help" || scenario == "-h" || scenario == "help") {
     Usage();
     return 0;

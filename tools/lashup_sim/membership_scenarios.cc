@@ -1,5 +1,6 @@
 // Membership scenarios: a cluster of membership cores (src/membership) in the simulator, with
 // figures of how fast the overlay and the global membership table form.
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -11,6 +12,7 @@
 
 #include "flags.h"
 #include "lashup/testing/sim_world.h"
+#include "core/rng.h"
 #include "membership/membership_core.h"
 #include "scenarios.h"
 
@@ -112,6 +114,47 @@ std::string JsonMs(std::optional<Duration> d) {
   return buffer;
 }
 
+struct Convergence {
+  std::optional<Duration> scc;
+  std::optional<Duration> complete;
+  bool ok() const { return scc && complete; }
+};
+
+// Runs until the overlay is one component and every table complete, sampling every 50 ms of
+// virtual time, for at most `limit`.
+Convergence RunToConvergence(Cluster& cluster, Duration limit, bool quiet) {
+  Convergence c;
+  const Duration step = milliseconds(50);
+  while (cluster.world.now() < limit && !c.ok()) {
+    cluster.world.RunFor(step);
+    if (!c.scc && cluster.OneComponent()) {
+      c.scc = cluster.world.now();
+      if (!quiet) std::fprintf(stderr, "[%8.3fs] one component\n", c.scc->count() / 1e9);
+    }
+    if (!c.complete && cluster.TablesComplete()) {
+      c.complete = cluster.world.now();
+      if (!quiet) std::fprintf(stderr, "[%8.3fs] every table complete\n", c.complete->count() / 1e9);
+    }
+  }
+  return c;
+}
+
+double WallMsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// Whether `target` is reachable from `from` in `from`'s own table.
+bool Reaches(const membership::GlobalMembership& table, const NodeId& target) {
+  return table.Reachable().contains(target);
+}
+
+double Percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  const size_t i = static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(i, values.size() - 1)];
+}
+
 }  // namespace
 
 // converge: N nodes start together with 3 contact nodes. Figures: scc_ms (the active-view graph
@@ -125,26 +168,10 @@ int RunConvergeScenario(const std::vector<std::string>& args) {
   }
   const auto wall_start = std::chrono::steady_clock::now();
   Cluster cluster(*options);
-  std::optional<Duration> scc;
-  std::optional<Duration> complete;
-  const Duration step = milliseconds(50);
-  const Duration limit = std::chrono::seconds(120);
-  while (cluster.world.now() < limit && (!scc || !complete)) {
-    cluster.world.RunFor(step);
-    if (!scc && cluster.OneComponent()) {
-      scc = cluster.world.now();
-      if (!options->quiet) std::fprintf(stderr, "[%8.3fs] one component\n", scc->count() / 1e9);
-    }
-    if (!complete && cluster.TablesComplete()) {
-      complete = cluster.world.now();
-      if (!options->quiet) {
-        std::fprintf(stderr, "[%8.3fs] every table complete\n", complete->count() / 1e9);
-      }
-    }
-  }
-  const double wall_ms = std::chrono::duration<double, std::milli>(
-                             std::chrono::steady_clock::now() - wall_start)
-                             .count();
+  const Convergence c = RunToConvergence(cluster, std::chrono::seconds(120), options->quiet);
+  const std::optional<Duration> scc = c.scc;
+  const std::optional<Duration> complete = c.complete;
+  const double wall_ms = WallMsSince(wall_start);
   const SimStats& stats = cluster.world.stats();
   std::printf(
       "{\"scenario\":\"converge\",\"ok\":%s,\"nodes\":%" PRIu64 ",\"seed\":%" PRIu64
@@ -154,6 +181,70 @@ int RunConvergeScenario(const std::vector<std::string>& args) {
       options->latency_min_ms, options->latency_mean_ms, JsonMs(scc).c_str(),
       JsonMs(complete).c_str(), stats.messages_sent, stats.bytes_encoded, wall_ms);
   return scc && complete ? 0 : 1;
+}
+
+}  // namespace lashup::tools
+
+namespace lashup::tools {
+
+// fail-one: after convergence and 10 s of quiet, one node (not a contact, chosen by the seed)
+// hangs: paused, so its links stay open and only failure detection can notice. Figures: the
+// time until it is unreachable in each survivor's table, as p50 / p90 / max, sampled every
+// 10 ms of virtual time over at most 30 s.
+int RunFailOneScenario(const std::vector<std::string>& args) {
+  auto options = ParseCluster(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "lashup-sim fail-one: %s\n", options.status().ToString().c_str());
+    return 2;
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  Cluster cluster(*options);
+  const Convergence c = RunToConvergence(cluster, std::chrono::seconds(120), options->quiet);
+  if (!c.ok()) {
+    std::printf("{\"scenario\":\"fail-one\",\"ok\":false,\"error\":\"no convergence\"}\n");
+    return 1;
+  }
+  cluster.world.RunFor(std::chrono::seconds(10));
+  Rng rng(options->seed);
+  const NodeId hung = NodeName(3 + rng.Uniform(options->nodes - 3));
+  (void)cluster.world.Pause(hung);
+  const Duration start = cluster.world.now();
+  if (!options->quiet) {
+    std::fprintf(stderr, "[%8.3fs] %s hangs\n", start.count() / 1e9, hung.str().c_str());
+  }
+  std::map<NodeId, double> detected_ms;
+  const Duration limit = start + std::chrono::seconds(30);
+  while (cluster.world.now() < limit && detected_ms.size() + 1 < cluster.ids.size()) {
+    cluster.world.RunFor(milliseconds(10));
+    for (const NodeId& id : cluster.ids) {
+      if (id == hung || detected_ms.contains(id)) continue;
+      if (!Reaches(cluster.Core(id)->global(), hung)) {
+        detected_ms[id] =
+            std::chrono::duration<double, std::milli>(cluster.world.now() - start).count();
+      }
+    }
+  }
+  const bool ok = detected_ms.size() + 1 == cluster.ids.size();
+  std::vector<double> times;
+  for (const auto& [id, ms] : detected_ms) times.push_back(ms);
+  uint64_t declared = 0;
+  for (const NodeId& id : cluster.ids) {
+    if (id != hung) declared += cluster.Core(id)->peers_declared_failed();
+  }
+  const auto figure = [&](double p) {
+    if (!ok) return std::string("null");
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), "%.0f", Percentile(times, p));
+    return std::string(buffer);
+  };
+  std::printf("{\"scenario\":\"fail-one\",\"ok\":%s,\"nodes\":%" PRIu64 ",\"seed\":%" PRIu64
+              ",\"latency_min_ms\":%g,\"latency_mean_ms\":%g,\"hung\":\"%s\","
+              "\"detect_p50_ms\":%s,\"detect_p90_ms\":%s,\"detect_max_ms\":%s,"
+              "\"sample_ms\":10,\"failures_declared\":%" PRIu64 ",\"wall_ms\":%.0f}\n",
+              ok ? "true" : "false", options->nodes, options->seed, options->latency_min_ms,
+              options->latency_mean_ms, hung.str().c_str(), figure(0.5).c_str(),
+              figure(0.9).c_str(), figure(1.0).c_str(), declared, WallMsSince(wall_start));
+  return ok ? 0 : 1;
 }
 
 }  // namespace lashup::tools

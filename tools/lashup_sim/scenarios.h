@@ -10,6 +10,7 @@ namespace lashup::tools {
 
 int RunDemoScenario(const std::vector<std::string>& args);
 int RunConvergeScenario(const std::vector<std::string>& args);
+int RunFailOneScenario(const std::vector<std::string>& args);
 
 }  // namespace lashup::tools
 
