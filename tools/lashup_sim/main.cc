@@ -19,6 +19,13 @@ void Usage() {
                "         --latency-ms MIN,MEAN (default 0.2,1) --quiet\n"
                "  fail-one  after convergence one node hangs silently; figures detect_p50_ms,\n"
                "         detect_p90_ms, detect_max_ms; same flags as converge\n"
+               "  fail-half  half the nodes crash at once; reconnect_ms, detect_max_ms\n"
+               "  partition-heal  two halves cut for 5 minutes, then healed; split_ms, heal_ms\n"
+               "  asymmetric  two agent groups cut from each other, all reach the 3 masters;\n"
+               "         false_unreachable\n"
+               "  idle   10 quiet minutes; false_positives, msgs_per_node_s, bytes_per_node_s,\n"
+               "         gm_bytes\n"
+               "  (all membership scenarios take the flags of converge)\n"
                "The scenario may also be given as --scenario NAME.\n");
 }
 
@@ -43,6 +50,10 @@ int main(int argc, char** argv) {
   if (scenario == "demo") return lashup::tools::RunDemoScenario(args);
   if (scenario == "converge") return lashup::tools::RunConvergeScenario(args);
   if (scenario == "fail-one") return lashup::tools::RunFailOneScenario(args);
+  if (scenario == "fail-half") return lashup::tools::RunFailHalfScenario(args);
+  if (scenario == "partition-heal") return lashup::tools::RunPartitionHealScenario(args);
+  if (scenario == "asymmetric") return lashup::tools::RunAsymmetricScenario(args);
+  if (scenario == "idle") return lashup::tools::RunIdleScenario(args);
   if (scenario == "--help" || scenario == "-h" || scenario == "help") {
     Usage();
     return 0;

@@ -248,3 +248,259 @@ int RunFailOneScenario(const std::vector<std::string>& args) {
 }
 
 }  // namespace lashup::tools
+
+namespace lashup::tools {
+namespace {
+
+std::string Fixed(std::optional<double> value, const char* format = "%.0f") {
+  if (!value) return "null";
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), format, *value);
+  return buffer;
+}
+
+double MsOf(Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// Runs in steps of `step` until `done()` or `limit` of virtual time from now; the time taken.
+template <typename Done>
+std::optional<Duration> TimeUntil(Cluster& cluster, Duration step, Duration limit, Done done) {
+  const Duration start = cluster.world.now();
+  while (cluster.world.now() - start < limit) {
+    cluster.world.RunFor(step);
+    if (done()) return cluster.world.now() - start;
+  }
+  return std::nullopt;
+}
+
+// Whether every node of `observers` finds none of `targets` reachable in its own table.
+bool NoneReachable(Cluster& cluster, const std::vector<NodeId>& observers,
+                   const std::vector<NodeId>& targets) {
+  for (const NodeId& id : observers) {
+    const std::set<NodeId> reachable = cluster.Core(id)->global().Reachable();
+    for (const NodeId& t : targets) {
+      if (reachable.contains(t)) return false;
+    }
+  }
+  return true;
+}
+
+// Whether `nodes` form one strongly connected component in their active views and each one's
+// table reaches all of them.
+bool OneComponentOf(Cluster& cluster, const std::vector<NodeId>& nodes) {
+  const std::set<NodeId> members(nodes.begin(), nodes.end());
+  std::map<NodeId, std::vector<NodeId>> forward;
+  std::map<NodeId, std::vector<NodeId>> reverse;
+  for (const NodeId& id : nodes) {
+    for (const NodeId& peer : cluster.Core(id)->hyparview().active()) {
+      if (!members.contains(peer)) return false;  // a link to a dead or cut-off node remains
+      forward[id].push_back(peer);
+      reverse[peer].push_back(id);
+    }
+  }
+  for (auto* graph : {&forward, &reverse}) {
+    std::set<NodeId> seen{nodes.front()};
+    std::vector<NodeId> stack{nodes.front()};
+    while (!stack.empty()) {
+      const NodeId id = stack.back();
+      stack.pop_back();
+      for (const NodeId& peer : (*graph)[id]) {
+        if (seen.insert(peer).second) stack.push_back(peer);
+      }
+    }
+    if (seen.size() != nodes.size()) return false;
+  }
+  for (const NodeId& id : nodes) {
+    const std::set<NodeId> reachable = cluster.Core(id)->global().Reachable();
+    for (const NodeId& other : nodes) {
+      if (!reachable.contains(other)) return false;
+    }
+  }
+  return true;
+}
+
+void PrintFailure(const char* scenario, const char* error) {
+  std::printf("{\"scenario\":\"%s\",\"ok\":false,\"error\":\"%s\"}\n", scenario, error);
+}
+
+std::string Common(const char* scenario, bool ok, const ClusterOptions& o) {
+  char buffer[256];
+  std::snprintf(buffer, sizeof(buffer),
+                "{\"scenario\":\"%s\",\"ok\":%s,\"nodes\":%" PRIu64 ",\"seed\":%" PRIu64
+                ",\"latency_min_ms\":%g,\"latency_mean_ms\":%g",
+                scenario, ok ? "true" : "false", o.nodes, o.seed, o.latency_min_ms,
+                o.latency_mean_ms);
+  return buffer;
+}
+
+}  // namespace
+
+// fail-half: after convergence, half the nodes (chosen by the seed) crash at once; their links
+// drop. Figures: reconnect_ms (the survivors form one component again, with complete
+// reachability in their tables) and detect_max_ms (no survivor's table reaches a crashed node).
+int RunFailHalfScenario(const std::vector<std::string>& args) {
+  auto options = ParseCluster(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "lashup-sim fail-half: %s\n", options.status().ToString().c_str());
+    return 2;
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  Cluster cluster(*options);
+  if (!RunToConvergence(cluster, std::chrono::seconds(120), options->quiet).ok()) {
+    PrintFailure("fail-half", "no convergence");
+    return 1;
+  }
+  cluster.world.RunFor(std::chrono::seconds(10));
+  std::vector<NodeId> order = cluster.ids;
+  Rng rng(options->seed);
+  rng.Shuffle(order);
+  const std::vector<NodeId> crashed(order.begin(), order.begin() + order.size() / 2);
+  const std::vector<NodeId> survivors(order.begin() + order.size() / 2, order.end());
+  for (const NodeId& id : crashed) (void)cluster.world.Crash(id);
+  std::optional<Duration> detect;
+  std::optional<Duration> reconnect;
+  const Duration start = cluster.world.now();
+  while (cluster.world.now() - start < std::chrono::seconds(120) && !(detect && reconnect)) {
+    cluster.world.RunFor(milliseconds(50));
+    if (!detect && NoneReachable(cluster, survivors, crashed)) detect = cluster.world.now() - start;
+    if (!reconnect && OneComponentOf(cluster, survivors)) {
+      reconnect = cluster.world.now() - start;
+    }
+  }
+  const bool ok = detect && reconnect;
+  std::printf("%s,\"crashed\":%zu,\"reconnect_ms\":%s,\"detect_max_ms\":%s,\"sample_ms\":50,"
+              "\"wall_ms\":%.0f}\n",
+              Common("fail-half", ok, *options).c_str(), crashed.size(),
+              Fixed(reconnect ? std::optional<double>(MsOf(*reconnect)) : std::nullopt).c_str(),
+              Fixed(detect ? std::optional<double>(MsOf(*detect)) : std::nullopt).c_str(),
+              WallMsSince(wall_start));
+  return ok ? 0 : 1;
+}
+
+// partition-heal: after convergence the nodes split into two halves (contacts on both sides)
+// for 5 simulated minutes, then the partition heals. Figures: split_ms (each side's tables
+// reach none of the other side) and heal_ms (one component again, every table reaching all).
+int RunPartitionHealScenario(const std::vector<std::string>& args) {
+  auto options = ParseCluster(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "lashup-sim partition-heal: %s\n", options.status().ToString().c_str());
+    return 2;
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  Cluster cluster(*options);
+  if (!RunToConvergence(cluster, std::chrono::seconds(120), options->quiet).ok()) {
+    PrintFailure("partition-heal", "no convergence");
+    return 1;
+  }
+  cluster.world.RunFor(std::chrono::seconds(10));
+  // Odd and even nodes: contacts n0, n2 on one side, n1 on the other.
+  std::vector<NodeId> a;
+  std::vector<NodeId> b;
+  for (size_t i = 0; i < cluster.ids.size(); ++i) (i % 2 == 0 ? a : b).push_back(cluster.ids[i]);
+  const PartitionId cut = cluster.world.Partition(a, b);
+  const std::optional<Duration> split =
+      TimeUntil(cluster, milliseconds(100), std::chrono::seconds(60),
+                [&] { return NoneReachable(cluster, a, b) && NoneReachable(cluster, b, a); });
+  const Duration healed_at = std::chrono::minutes(5);
+  cluster.world.RunFor(healed_at - (split ? *split : Duration(0)));
+  (void)cluster.world.Heal(cut);
+  const std::optional<Duration> heal = TimeUntil(
+      cluster, milliseconds(100), std::chrono::seconds(120),
+      [&] { return OneComponentOf(cluster, cluster.ids); });
+  const bool ok = split && heal;
+  std::printf("%s,\"split_ms\":%s,\"heal_ms\":%s,\"partition_s\":300,\"sample_ms\":100,"
+              "\"wall_ms\":%.0f}\n",
+              Common("partition-heal", ok, *options).c_str(),
+              Fixed(split ? std::optional<double>(MsOf(*split)) : std::nullopt).c_str(),
+              Fixed(heal ? std::optional<double>(MsOf(*heal)) : std::nullopt).c_str(),
+              WallMsSince(wall_start));
+  return ok ? 0 : 1;
+}
+
+// asymmetric: the contact nodes play masters; the other nodes are agents in two groups that
+// cannot reach each other (both ways), while every agent reaches every master. For 60 s after
+// the cut, figure false_unreachable: the most live nodes that any node's table found
+// unreachable at any sample (every 100 ms). Must be 0: the masters connect everyone.
+int RunAsymmetricScenario(const std::vector<std::string>& args) {
+  auto options = ParseCluster(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "lashup-sim asymmetric: %s\n", options.status().ToString().c_str());
+    return 2;
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  Cluster cluster(*options);
+  if (!RunToConvergence(cluster, std::chrono::seconds(120), options->quiet).ok()) {
+    PrintFailure("asymmetric", "no convergence");
+    return 1;
+  }
+  cluster.world.RunFor(std::chrono::seconds(10));
+  std::vector<NodeId> group1;
+  std::vector<NodeId> group2;
+  const size_t agents = cluster.ids.size() - 3;
+  for (size_t i = 3; i < cluster.ids.size(); ++i) {
+    (i - 3 < (agents * 2) / 5 ? group1 : group2).push_back(cluster.ids[i]);
+  }
+  cluster.world.Partition(group1, group2);
+  size_t worst = 0;
+  const Duration start = cluster.world.now();
+  while (cluster.world.now() - start < std::chrono::seconds(60)) {
+    cluster.world.RunFor(milliseconds(100));
+    for (const NodeId& id : cluster.ids) {
+      const std::set<NodeId> reachable = cluster.Core(id)->global().Reachable();
+      size_t unreachable = 0;
+      for (const NodeId& other : cluster.ids) unreachable += reachable.contains(other) ? 0 : 1;
+      worst = std::max(worst, unreachable);
+    }
+  }
+  uint64_t declared = 0;
+  for (const NodeId& id : cluster.ids) declared += cluster.Core(id)->peers_declared_failed();
+  const bool ok = worst == 0;
+  std::printf("%s,\"masters\":3,\"group1\":%zu,\"group2\":%zu,\"false_unreachable\":%zu,"
+              "\"links_declared_failed\":%" PRIu64 ",\"sample_ms\":100,\"wall_ms\":%.0f}\n",
+              Common("asymmetric", ok, *options).c_str(), group1.size(), group2.size(), worst,
+              declared, WallMsSince(wall_start));
+  return ok ? 0 : 1;
+}
+
+// idle: after convergence, 10 simulated minutes with no faults over a long-tailed latency (0.1%
+// of messages take 50 times longer). Figures: false_positives (neighbours declared failed),
+// msgs_per_node_s and bytes_per_node_s over those 10 minutes, and gm_bytes (the largest
+// membership table in memory).
+int RunIdleScenario(const std::vector<std::string>& args) {
+  auto options = ParseCluster(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "lashup-sim idle: %s\n", options.status().ToString().c_str());
+    return 2;
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  Cluster cluster(*options);
+  if (!RunToConvergence(cluster, std::chrono::seconds(120), options->quiet).ok()) {
+    PrintFailure("idle", "no convergence");
+    return 1;
+  }
+  cluster.world.RunFor(std::chrono::seconds(10));
+  uint64_t declared_before = 0;
+  for (const NodeId& id : cluster.ids) declared_before += cluster.Core(id)->peers_declared_failed();
+  const SimStats before = cluster.world.stats();
+  const Duration window = std::chrono::minutes(10);
+  cluster.world.RunFor(window);
+  const SimStats after = cluster.world.stats();
+  uint64_t declared = 0;
+  size_t gm_bytes = 0;
+  for (const NodeId& id : cluster.ids) {
+    declared += cluster.Core(id)->peers_declared_failed();
+    gm_bytes = std::max(gm_bytes, cluster.Core(id)->global().MemoryBytes());
+  }
+  const double node_seconds = static_cast<double>(cluster.ids.size()) * 600.0;
+  const uint64_t false_positives = declared - declared_before;
+  const bool ok = false_positives == 0;
+  std::printf("%s,\"window_s\":600,\"false_positives\":%" PRIu64
+              ",\"msgs_per_node_s\":%.2f,\"bytes_per_node_s\":%.0f,\"gm_bytes\":%zu,"
+              "\"wall_ms\":%.0f}\n",
+              Common("idle", ok, *options).c_str(), false_positives,
+              static_cast<double>(after.messages_sent - before.messages_sent) / node_seconds,
+              static_cast<double>(after.bytes_encoded - before.bytes_encoded) / node_seconds,
+              gm_bytes, WallMsSince(wall_start));
+  return ok ? 0 : 1;
+}
+
+}  // namespace lashup::tools

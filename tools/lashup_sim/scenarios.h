@@ -11,6 +11,10 @@ namespace lashup::tools {
 int RunDemoScenario(const std::vector<std::string>& args);
 int RunConvergeScenario(const std::vector<std::string>& args);
 int RunFailOneScenario(const std::vector<std::string>& args);
+int RunFailHalfScenario(const std::vector<std::string>& args);
+int RunPartitionHealScenario(const std::vector<std::string>& args);
+int RunAsymmetricScenario(const std::vector<std::string>& args);
+int RunIdleScenario(const std::vector<std::string>& args);
 
 }  // namespace lashup::tools
 
