@@ -5,6 +5,7 @@
 #define LASHUP_CORE_EVENT_H_
 
 #include <variant>
+#include <vector>
 
 #include "lashup/types.h"
 
@@ -17,7 +18,28 @@ struct RttMeasured {
   friend bool operator==(const RttMeasured&, const RttMeasured&) = default;
 };
 
-using Event = std::variant<RttMeasured>;
+// Membership (src/membership): this node's views changed.
+struct ViewsChanged {
+  std::vector<NodeId> active;
+  std::vector<NodeId> passive;
+  friend bool operator==(const ViewsChanged&, const ViewsChanged&) = default;
+};
+
+// Membership: the global table learned of a member, holds a newer record of it, or forgot it.
+struct MemberAdded {
+  NodeId node;
+  friend bool operator==(const MemberAdded&, const MemberAdded&) = default;
+};
+struct MemberChanged {
+  NodeId node;
+  friend bool operator==(const MemberChanged&, const MemberChanged&) = default;
+};
+struct MemberRemoved {
+  NodeId node;
+  friend bool operator==(const MemberRemoved&, const MemberRemoved&) = default;
+};
+
+using Event = std::variant<RttMeasured, ViewsChanged, MemberAdded, MemberChanged, MemberRemoved>;
 
 }  // namespace lashup
 

@@ -11,6 +11,30 @@ namespace lashup::membership {
 namespace {
 
 constexpr char kEpochKey[] = "membership/epoch";
+constexpr char kViewsKey[] = "membership/views";
+constexpr char kContactsKey[] = "membership/contacts";
+
+// Node ids, one per line (ids cannot hold a newline).
+std::string JoinIds(const std::vector<NodeId>& ids) {
+  std::string out;
+  for (const NodeId& id : ids) out += id.str() + "\n";
+  return out;
+}
+
+// Invalid lines are skipped: a damaged record costs a slower rejoin, never a crash.
+std::vector<NodeId> SplitIds(const std::string& text) {
+  std::vector<NodeId> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (auto id = NodeId::Parse(std::string_view(text).substr(start, end - start)); id.ok()) {
+      out.push_back(*std::move(id));
+    }
+    start = end + 1;
+  }
+  return out;
+}
 
 std::optional<uint64_t> ParseEpoch(const std::string& text) {
   uint64_t value = 0;
@@ -31,7 +55,43 @@ MembershipCore::MembershipCore(const CoreContext& context, MembershipConfig conf
     if (auto text = context.recovered->Get(Column::kMeta, kEpochKey)) {
       recovered_epoch_ = ParseEpoch(*text);
     }
+    if (auto text = context.recovered->Get(Column::kMeta, kViewsKey)) {
+      recovered_views_ = SplitIds(*text);
+    }
+    if (auto text = context.recovered->Get(Column::kMeta, kContactsKey)) {
+      recovered_contacts_ = SplitIds(*text);
+    }
   }
+}
+
+MembershipConfig MembershipConfig::Lan() { return MembershipConfig{}; }
+
+MembershipConfig MembershipConfig::Wan() {
+  MembershipConfig c;
+  c.failure_detector.ping_interval = std::chrono::seconds(2);
+  c.failure_detector.timeout_floor = std::chrono::milliseconds(300);
+  c.failure_detector.timeout_cap = std::chrono::seconds(3);
+  c.hyparview.join_timeout = std::chrono::seconds(3);
+  c.hyparview.neighbor_timeout = std::chrono::seconds(3);
+  c.hyparview.repair_delay_max = std::chrono::milliseconds(500);
+  c.hyparview.shuffle_interval = std::chrono::seconds(30);
+  c.first_probe = std::chrono::seconds(5);
+  c.min_probe_interval = std::chrono::seconds(12);
+  return c;
+}
+
+MembershipConfig MembershipConfig::Local() {
+  MembershipConfig c;
+  c.failure_detector.ping_interval = std::chrono::milliseconds(500);
+  c.failure_detector.timeout_floor = std::chrono::milliseconds(50);
+  c.failure_detector.timeout_cap = std::chrono::milliseconds(500);
+  c.hyparview.join_timeout = std::chrono::milliseconds(500);
+  c.hyparview.neighbor_timeout = std::chrono::milliseconds(500);
+  c.hyparview.repair_delay_max = std::chrono::milliseconds(50);
+  c.hyparview.shuffle_interval = std::chrono::seconds(5);
+  c.first_probe = std::chrono::seconds(1);
+  c.min_probe_interval = std::chrono::seconds(3);
+  return c;
 }
 
 void MembershipCore::Start(const Now& now, Effects& out) {
@@ -44,23 +104,32 @@ void MembershipCore::Start(const Now& now, Effects& out) {
   batch.Put(Column::kMeta, kEpochKey, std::to_string(epoch_));
   out.Persist(std::move(batch), Durability::kSync);
 
+  const size_t net_before = out.net().size();
   global_.Start(now, epoch_, out);
-  hyparview_.Start(now, config_.contacts, {}, out);
+  // Contacts changed at run time outlive a restart; the saved views let the node rejoin through
+  // its old neighbours without waiting for a contact.
+  hyparview_.Start(now, recovered_contacts_ ? *recovered_contacts_ : config_.contacts,
+                   recovered_views_, out);
   SyncViews(now, out);
+  Finish(now, net_before, out);
   out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kDepartition), 0},
                now.mono + rng_.UniformDuration(config_.first_probe, 2 * config_.first_probe));
 }
 
 void MembershipCore::OnMessage(const Now& now, const NodeId& from, const Message& message,
                                Effects& out) {
+  const size_t net_before = out.net().size();
+  ++counters_.received[std::string(MessageKind(message))];
   if (!hyparview_.OnMessage(now, from, message, out) &&
       !detector_.OnMessage(now, from, message, hyparview_.active(), out)) {
     global_.OnMessage(now, from, message, hyparview_.active(), out);
   }
   SyncViews(now, out);
+  Finish(now, net_before, out);
 }
 
 void MembershipCore::OnTimer(const Now& now, TimerId timer, Effects& out) {
+  const size_t net_before = out.net().size();
   if (timer.component == Component::kHyParView) {
     hyparview_.OnTimer(now, timer, out);
   } else if (timer.component == Component::kFailureDetector) {
@@ -68,20 +137,63 @@ void MembershipCore::OnTimer(const Now& now, TimerId timer, Effects& out) {
   } else if (timer.component == Component::kMembership) {
     if (timer.kind == static_cast<uint32_t>(ProbeTimer::kDepartition)) {
       Probe(now, out);
+    } else if (timer.kind == static_cast<uint32_t>(ProbeTimer::kSaveViews)) {
+      save_pending_ = false;
+      Persist(out);
     } else {
       global_.OnTimer(now, timer, hyparview_.active(), out);
     }
   }
   SyncViews(now, out);
+  Finish(now, net_before, out);
 }
 
 void MembershipCore::OnConnection(const Now& now, const NodeId& peer, LinkState state,
                                   Effects& out) {
+  const size_t net_before = out.net().size();
   hyparview_.OnConnection(now, peer, state, out);
   // Every link that comes up syncs, even one whose peer is not active yet: the answer that makes
   // it active may come after the link, and floods before it were not sent to it.
   if (state == LinkState::kUp) global_.OnLinkUp(now, peer, out);
   SyncViews(now, out);
+  Finish(now, net_before, out);
+}
+
+void MembershipCore::SetContacts(const Now& now, std::vector<NodeId> contacts, Effects& out) {
+  const size_t net_before = out.net().size();
+  hyparview_.SetContacts(std::move(contacts));
+  WriteBatch batch;
+  batch.Put(Column::kMeta, kContactsKey, JoinIds(hyparview_.contacts()));
+  out.Persist(std::move(batch), Durability::kSync);
+  Finish(now, net_before, out);
+}
+
+void MembershipCore::Persist(Effects& out) {
+  std::vector<NodeId> views = hyparview_.active();
+  views.insert(views.end(), hyparview_.passive().begin(), hyparview_.passive().end());
+  WriteBatch batch;
+  batch.Put(Column::kMeta, kViewsKey, JoinIds(views));
+  out.Persist(std::move(batch), Durability::kSync);
+}
+
+void MembershipCore::Finish(const Now& now, size_t net_before, Effects& out) {
+  if (views_dirty_) {
+    views_dirty_ = false;
+    if (!save_pending_) {
+      save_pending_ = true;
+      out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kSaveViews), 0},
+                   now.mono + config_.save_views_delay);
+    }
+    out.Emit(ViewsChanged{hyparview_.active(), hyparview_.passive()});
+  }
+  MemberChanges changes = global_.TakeChanges();
+  for (NodeId& node : changes.added) out.Emit(MemberAdded{std::move(node)});
+  for (NodeId& node : changes.changed) out.Emit(MemberChanged{std::move(node)});
+  for (NodeId& node : changes.removed) out.Emit(MemberRemoved{std::move(node)});
+  const auto& net = out.net();
+  for (size_t i = net_before; i < net.size(); ++i) {
+    if (net[i].kind == NetOp::Kind::kSend) ++counters_.sent[std::string(MessageKind(net[i].message))];
+  }
 }
 
 void MembershipCore::SyncViews(const Now& now, Effects& out) {
@@ -95,6 +207,7 @@ void MembershipCore::SyncViews(const Now& now, Effects& out) {
     if (hyparview_.IsActive(peer)) detector_.ProbeNow(now, peer, out);
   }
   if (!hyparview_.TakeViewsChanged()) return;
+  views_dirty_ = true;
   const std::vector<NodeId>& active = hyparview_.active();
   for (auto it = monitored_.begin(); it != monitored_.end();) {
     if (hyparview_.IsActive(*it)) {

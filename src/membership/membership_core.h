@@ -13,7 +13,10 @@
 #ifndef LASHUP_MEMBERSHIP_MEMBERSHIP_CORE_H_
 #define LASHUP_MEMBERSHIP_MEMBERSHIP_CORE_H_
 
+#include <functional>
+#include <map>
 #include <optional>
+#include <string>
 #include <set>
 #include <vector>
 
@@ -26,6 +29,13 @@
 namespace lashup::membership {
 
 struct MembershipConfig {
+  // Presets, like memberlist's: a data-centre LAN (the defaults), a WAN (slower, lossier links:
+  // longer timeouts and intervals), and a cluster on one machine (loopback: shorter ones).
+  // docs/membership.md lists the values.
+  static MembershipConfig Lan();
+  static MembershipConfig Wan();
+  static MembershipConfig Local();
+
   std::vector<NodeId> contacts;
   HyParViewConfig hyparview;
   GlobalMembershipConfig global;
@@ -38,9 +48,18 @@ struct MembershipConfig {
   Duration first_probe = std::chrono::seconds(3);
   Duration min_probe_interval = std::chrono::seconds(6);
   Duration full_probe_period = std::chrono::minutes(10);
+  // The views are saved (synced) at most this long after they change, for a fast rejoin after
+  // a restart; coalescing keeps a burst of changes to one write.
+  Duration save_views_delay = std::chrono::seconds(2);
 };
 
-enum class ProbeTimer : uint32_t { kDepartition = 100 };
+enum class ProbeTimer : uint32_t { kDepartition = 100, kSaveViews = 101 };
+
+// Messages by kind (MessageKind names), for metrics.
+struct MessageCounters {
+  std::map<std::string, uint64_t, std::less<>> sent;
+  std::map<std::string, uint64_t, std::less<>> received;
+};
 
 class MembershipCore final : public Core {
  public:
@@ -58,11 +77,18 @@ class MembershipCore final : public Core {
   const FailureDetector& failure_detector() const { return detector_; }
   // How many times the failure detector declared a neighbour failed.
   uint64_t peers_declared_failed() const { return peers_declared_failed_; }
+  const MessageCounters& counters() const { return counters_; }
+
+  // Replaces the contact nodes (persisted, used when the views run dry and by the prober).
+  void SetContacts(const Now& now, std::vector<NodeId> contacts, Effects& out);
   uint64_t epoch() const { return epoch_; }
 
  private:
   // After every step that may change the views: publish them in the local record.
   void SyncViews(const Now& now, Effects& out);
+  // Emits member events, persists changed views and counts the step's sends.
+  void Finish(const Now& now, size_t net_before, Effects& out);
+  void Persist(Effects& out);
   void Probe(const Now& now, Effects& out);
 
   MembershipConfig config_;
@@ -74,6 +100,11 @@ class MembershipCore final : public Core {
   FailureDetector detector_;
   std::set<NodeId> monitored_;
   uint64_t peers_declared_failed_ = 0;
+  MessageCounters counters_;
+  std::vector<NodeId> recovered_views_;  // active then passive, as the last run saved them
+  std::optional<std::vector<NodeId>> recovered_contacts_;
+  bool views_dirty_ = false;
+  bool save_pending_ = false;
 };
 
 // A factory for SimWorld::AddNode and the drivers.

@@ -3,6 +3,8 @@
 // merges the groups that form around each contact), and every node's table holds every member.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -117,6 +119,109 @@ TEST(MembershipSim, EpochGrowsAcrossRestartsAndIsSynced) {
     return cluster.Converged();
   };
   EXPECT_TRUE(cluster.world.RunUntil(everyone_has_new_epoch, seconds(60)));
+}
+
+}  // namespace
+}  // namespace lashup::membership
+
+namespace lashup::membership {
+namespace {
+
+// A restarted node asks its saved neighbours first: it sends no join to a contact, and is back
+// in a converged cluster soon.
+TEST(MembershipSim, RestartRejoinsThroughSavedViewsNotContacts) {
+  Cluster cluster(12, 21);
+  ASSERT_TRUE(cluster.world.RunUntil([&] { return cluster.Converged(); }, seconds(60)));
+  cluster.world.RunFor(seconds(5));  // the views are saved within 2 s of changing
+  const NodeId node = Node(9);
+  const std::vector<NodeId> before = cluster.Core(node)->hyparview().active();
+  std::vector<std::pair<NodeId, Message>> sent;
+  cluster.world.SetStepObserver([&](const NodeId& id, Duration, const Effects& out) {
+    if (id != node) return;
+    for (const NetOp& op : out.net()) {
+      if (op.kind == NetOp::Kind::kSend) sent.emplace_back(op.peer, op.message);
+    }
+  });
+  ASSERT_TRUE(cluster.world.Crash(node).ok());
+  ASSERT_TRUE(cluster.world.Restart(node).ok());
+  ASSERT_TRUE(cluster.world.RunUntil([&] { return cluster.Converged(); }, seconds(30)));
+  bool asked_old_neighbour = false;
+  for (const auto& [peer, message] : sent) {
+    EXPECT_FALSE(std::holds_alternative<HvJoin>(message)) << "joined through " << peer;
+    if (std::holds_alternative<HvNeighbor>(message) &&
+        std::find(before.begin(), before.end(), peer) != before.end()) {
+      asked_old_neighbour = true;
+    }
+  }
+  EXPECT_TRUE(asked_old_neighbour);
+}
+
+TEST(MembershipSim, ContactsSetAtRunTimeSurviveARestart) {
+  Cluster cluster(5, 4);
+  ASSERT_TRUE(cluster.world.RunUntil([&] { return cluster.Converged(); }, seconds(60)));
+  const NodeId node = Node(4);
+  ASSERT_TRUE(cluster.world
+                  .Invoke(node,
+                          [](Core& core, const Now& now, Effects& out) {
+                            dynamic_cast<MembershipCore&>(core).SetContacts(
+                                now, {Node(3), Node(4)}, out);
+                          })
+                  .ok());
+  ASSERT_TRUE(cluster.world.Crash(node).ok());
+  ASSERT_TRUE(cluster.world.Restart(node).ok());
+  EXPECT_EQ(cluster.Core(node)->hyparview().contacts(), std::vector<NodeId>{Node(3)});
+}
+
+// Views and members are reported as events, and messages are counted by kind.
+TEST(MembershipSim, EmitsViewAndMemberEventsAndCountsMessages) {
+  Cluster cluster(6, 8);
+  std::map<NodeId, std::set<NodeId>> added;
+  size_t view_events = 0;
+  cluster.world.SetStepObserver([&](const NodeId& id, Duration, const Effects& out) {
+    for (const Event& event : out.events()) {
+      if (const auto* m = std::get_if<MemberAdded>(&event)) added[id].insert(m->node);
+      if (const auto* v = std::get_if<ViewsChanged>(&event)) {
+        ++view_events;
+        EXPECT_LE(v->active.size(), 7u);
+      }
+    }
+  });
+  ASSERT_TRUE(cluster.world.RunUntil([&] { return cluster.Converged(); }, seconds(60)));
+  cluster.world.RunFor(seconds(1));
+  EXPECT_GT(view_events, 0u);
+  for (const NodeId& id : cluster.ids) {
+    // The five others (its own record was announced at start, before the observer was set).
+    std::set<NodeId> others(cluster.ids.begin(), cluster.ids.end());
+    others.erase(id);
+    EXPECT_EQ(added[id], others) << id;
+    const MessageCounters& counters = cluster.Core(id)->counters();
+    EXPECT_GT(counters.sent.at("fd_ping"), 0u) << id;
+    EXPECT_GT(counters.received.at("fd_ack"), 0u) << id;
+  }
+  uint64_t joins = 0;
+  for (const NodeId& id : cluster.ids) {
+    auto it = cluster.Core(id)->counters().sent.find("hv_join");
+    if (it != cluster.Core(id)->counters().sent.end()) joins += it->second;
+  }
+  EXPECT_GE(joins, 5u);  // every node but the first contact to answer joined somewhere
+}
+
+TEST(MembershipConfig, PresetsOrderTheirTimingsLocalLanWan) {
+  const MembershipConfig local = MembershipConfig::Local();
+  const MembershipConfig lan = MembershipConfig::Lan();
+  const MembershipConfig wan = MembershipConfig::Wan();
+  EXPECT_EQ(lan.failure_detector.ping_interval, std::chrono::seconds(1));
+  EXPECT_EQ(lan.failure_detector.timeout_floor, std::chrono::milliseconds(100));
+  EXPECT_EQ(lan.failure_detector.timeout_cap, std::chrono::seconds(1));
+  EXPECT_EQ(lan.hyparview.active_size, 7u);
+  EXPECT_EQ(lan.hyparview.passive_size, 42u);
+  EXPECT_EQ(lan.global.forget_after, std::chrono::hours(24));
+  EXPECT_LT(local.failure_detector.ping_interval, lan.failure_detector.ping_interval);
+  EXPECT_LT(lan.failure_detector.ping_interval, wan.failure_detector.ping_interval);
+  EXPECT_LT(local.failure_detector.timeout_floor, lan.failure_detector.timeout_floor);
+  EXPECT_LT(lan.failure_detector.timeout_floor, wan.failure_detector.timeout_floor);
+  EXPECT_LT(local.hyparview.neighbor_timeout, wan.hyparview.neighbor_timeout);
+  EXPECT_LT(local.min_probe_interval, wan.min_probe_interval);
 }
 
 }  // namespace
