@@ -190,10 +190,28 @@ void HyParView::OnNeighborReply(const Now& now, const NodeId& from, const HvNeig
     // The peer has added us (also when it answers a forward-join's end): take it even if it
     // means evicting someone, or the link would be one-sided.
     AddActive(from, out);
-  } else {
-    MergePassive(reply.passive, nullptr);
+    refusals_in_row_ = 0;
+    if (!full()) ScheduleRepair(now, config_.repair_delay_min, config_.repair_delay_max, out);
+    return;
   }
-  if (!full()) ScheduleRepair(now, config_.repair_delay_min, config_.repair_delay_max, out);
+  MergePassive(reply.passive, nullptr);
+  if (full()) return;
+  // A few refusals in a row ask other candidates at once; beyond that the view is as full as
+  // its neighbourhood allows for now, and asking again backs off.
+  if (++refusals_in_row_ <= kQuickRetries) {
+    ScheduleRepair(now, config_.repair_delay_min, config_.repair_delay_max, out);
+  } else {
+    BackOffRepair(now, out);
+  }
+}
+
+void HyParView::BackOffRepair(const Now& now, Effects& out) {
+  // A view under half full is fragile: keep asking at the base interval. Above that, double.
+  const bool fragile = active_.size() * 2 < config_.active_size;
+  repair_backoff_ = fragile ? config_.repair_interval
+                            : std::clamp(repair_backoff_ * 2, config_.repair_interval,
+                                         config_.repair_interval_max);
+  ScheduleRepair(now, repair_backoff_ / 2, repair_backoff_, out);
 }
 
 void HyParView::RequestNeighbor(const Now& now, const NodeId& peer, Effects& out) {
@@ -223,7 +241,9 @@ void HyParView::Repair(const Now& now, Effects& out) {
   }
   const NodeId peer = rng_.Pick(candidates);
   Erase(known_first_, peer);
-  pending_ = Pending{peer, active_.empty()};
+  // High priority while the view is fragile (under half full): full nodes refuse low-priority
+  // requests, and a node left with one or two links must not wait for a free slot somewhere.
+  pending_ = Pending{peer, active_.size() * 2 < config_.active_size};
   out.Send(peer, HvNeighbor{pending_->high_priority}, SendMode::kConnectFirst);
   out.SetTimer(Timer(HvTimer::kNeighborTimeout), now.mono + config_.neighbor_timeout);
 }
@@ -235,9 +255,7 @@ void HyParView::OnTimer(const Now& now, const TimerId& timer, Effects& out) {
       return;
     case HvTimer::kRepair:
       Repair(now, out);
-      if (!full() && !pending_) {
-        ScheduleRepair(now, config_.repair_interval / 2, config_.repair_interval, out);
-      }
+      if (!full() && !pending_) BackOffRepair(now, out);
       return;
     case HvTimer::kNeighborTimeout:
       if (pending_) {
@@ -323,6 +341,8 @@ void HyParView::AddActive(const NodeId& peer, Effects& out) {
 
 void HyParView::DropActive(const Now& now, const NodeId& peer, bool notify, Effects& out) {
   Erase(active_, peer);
+  repair_backoff_ = Duration(0);
+  refusals_in_row_ = 0;
   if (notify) out.Send(peer, HvDisconnect{}, SendMode::kConnectFirst);
   out.Disconnect(peer);
   AddPassive(peer);

@@ -51,8 +51,12 @@ struct HyParViewConfig {
   Duration repair_delay_min = std::chrono::milliseconds(10);
   Duration repair_delay_max = std::chrono::milliseconds(200);
   Duration neighbor_timeout = std::chrono::seconds(1);
-  // While the active view is not full, ask again this often.
+  // While the active view is not full, ask again after about `repair_interval`; once it is at
+  // least half full, the interval doubles after each round that found no room (full neighbours
+  // refuse low-priority requests) up to `repair_interval_max`. Losing a neighbour starts again
+  // from the shortest.
   Duration repair_interval = std::chrono::seconds(2);
+  Duration repair_interval_max = std::chrono::seconds(60);
 };
 
 // Timer kinds of Component::kHyParView.
@@ -108,6 +112,8 @@ class HyParView {
   void RetryJoin(const Now& now, Effects& out);
   void Repair(const Now& now, Effects& out);
   void ScheduleRepair(const Now& now, Duration min_delay, Duration max_delay, Effects& out);
+  // The next periodic repair round, after the doubled interval.
+  void BackOffRepair(const Now& now, Effects& out);
   void Shuffle(const Now& now, Effects& out);
 
   // Adds `peer` to the active view (evicting a random neighbour when full) and asks for its link.
@@ -131,6 +137,9 @@ class HyParView {
   std::vector<NodeId> known_first_;  // saved views to try first after a restart
   std::optional<Pending> pending_;   // the neighbor request in flight
   bool repair_scheduled_ = false;
+  Duration repair_backoff_{0};  // the current periodic repair interval
+  static constexpr int kQuickRetries = 3;
+  int refusals_in_row_ = 0;
   std::deque<Instant> recent_joins_;  // joins this node accepted in the last second
   std::vector<NodeId> last_shuffle_sent_;
   bool views_changed_ = false;

@@ -217,9 +217,18 @@ void MembershipCore::SyncViews(const Now& now, Effects& out) {
       it = monitored_.erase(it);
     }
   }
-  std::vector<GmLink> links;
   for (const NodeId& peer : active) {
     if (monitored_.insert(peer).second) detector_.Monitor(now, peer, out);
+  }
+  // Only a change of the active view makes a new record (the passive view is not gossiped, and
+  // round trips alone would re-flood the record at every ping); the record takes the current
+  // round trips along.
+  std::vector<NodeId> sorted = active;
+  std::sort(sorted.begin(), sorted.end());
+  if (sorted == published_active_) return;
+  published_active_ = std::move(sorted);
+  std::vector<GmLink> links;
+  for (const NodeId& peer : active) {
     const auto rtt = detector_.Rtt(peer);
     const auto rtt_us = rtt ? std::chrono::duration_cast<std::chrono::microseconds>(*rtt).count()
                             : int64_t{0};

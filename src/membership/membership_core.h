@@ -104,6 +104,7 @@ class MembershipCore final : public Core {
   std::vector<NodeId> recovered_views_;  // active then passive, as the last run saved them
   std::optional<std::vector<NodeId>> recovered_contacts_;
   bool views_dirty_ = false;
+  std::vector<NodeId> published_active_;  // the active view the local record last announced
   bool save_pending_ = false;
 };
 

@@ -318,6 +318,19 @@ bool OneComponentOf(Cluster& cluster, const std::vector<NodeId>& nodes) {
   return true;
 }
 
+// Messages sent, by kind, over the whole run (stderr, for the timeline).
+void PrintSentByKind(Cluster& cluster) {
+  std::map<std::string, uint64_t, std::less<>> total;
+  for (const NodeId& id : cluster.ids) {
+    const auto* core = cluster.Core(id);
+    if (core == nullptr) continue;
+    for (const auto& [kind, n] : core->counters().sent) total[kind] += n;
+  }
+  for (const auto& [kind, n] : total) {
+    std::fprintf(stderr, "  sent %-18s %" PRIu64 "\n", kind.c_str(), n);
+  }
+}
+
 void PrintFailure(const char* scenario, const char* error) {
   std::printf("{\"scenario\":\"%s\",\"ok\":false,\"error\":\"%s\"}\n", scenario, error);
 }
@@ -407,6 +420,7 @@ int RunPartitionHealScenario(const std::vector<std::string>& args) {
       cluster, milliseconds(100), std::chrono::seconds(120),
       [&] { return OneComponentOf(cluster, cluster.ids); });
   const bool ok = split && heal;
+  if (!options->quiet) PrintSentByKind(cluster);
   std::printf("%s,\"split_ms\":%s,\"heal_ms\":%s,\"partition_s\":300,\"sample_ms\":100,"
               "\"wall_ms\":%.0f}\n",
               Common("partition-heal", ok, *options).c_str(),
@@ -493,6 +507,7 @@ int RunIdleScenario(const std::vector<std::string>& args) {
   const double node_seconds = static_cast<double>(cluster.ids.size()) * 600.0;
   const uint64_t false_positives = declared - declared_before;
   const bool ok = false_positives == 0;
+  if (!options->quiet) PrintSentByKind(cluster);
   std::printf("%s,\"window_s\":600,\"false_positives\":%" PRIu64
               ",\"msgs_per_node_s\":%.2f,\"bytes_per_node_s\":%.0f,\"gm_bytes\":%zu,"
               "\"wall_ms\":%.0f}\n",
