@@ -137,6 +137,8 @@ void MembershipCore::OnTimer(const Now& now, TimerId timer, Effects& out) {
   } else if (timer.component == Component::kMembership) {
     if (timer.kind == static_cast<uint32_t>(ProbeTimer::kDepartition)) {
       Probe(now, out);
+    } else if (timer.kind == static_cast<uint32_t>(ProbeTimer::kPublishEmpty)) {
+      Publish(now, out);  // still alone after the grace (or already published otherwise)
     } else if (timer.kind == static_cast<uint32_t>(ProbeTimer::kSaveViews)) {
       save_pending_ = false;
       Persist(out);
@@ -223,6 +225,16 @@ void MembershipCore::SyncViews(const Now& now, Effects& out) {
   // Only a change of the active view makes a new record (the passive view is not gossiped, and
   // round trips alone would re-flood the record at every ping); the record takes the current
   // round trips along.
+  if (active.empty() && !published_active_.empty()) {
+    out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kPublishEmpty), 0},
+                 now.mono + config_.empty_view_grace);
+    return;
+  }
+  Publish(now, out);
+}
+
+void MembershipCore::Publish(const Now& now, Effects& out) {
+  const std::vector<NodeId>& active = hyparview_.active();
   std::vector<NodeId> sorted = active;
   std::sort(sorted.begin(), sorted.end());
   if (sorted == published_active_) return;

@@ -51,9 +51,13 @@ struct MembershipConfig {
   // The views are saved (synced) at most this long after they change, for a fast rejoin after
   // a restart; coalescing keeps a burst of changes to one write.
   Duration save_views_delay = std::chrono::seconds(2);
+  // A node that loses every neighbour at once (all its links crossed a cut between other
+  // nodes, say) keeps announcing its old links this long while it reconnects, rather than
+  // flashing unreachable across the cluster.
+  Duration empty_view_grace = std::chrono::seconds(1);
 };
 
-enum class ProbeTimer : uint32_t { kDepartition = 100, kSaveViews = 101 };
+enum class ProbeTimer : uint32_t { kDepartition = 100, kSaveViews = 101, kPublishEmpty = 102 };
 
 // Messages by kind (MessageKind names), for metrics.
 struct MessageCounters {
@@ -90,6 +94,7 @@ class MembershipCore final : public Core {
   void Finish(const Now& now, size_t net_before, Effects& out);
   void Persist(Effects& out);
   void Probe(const Now& now, Effects& out);
+  void Publish(const Now& now, Effects& out);
 
   MembershipConfig config_;
   Rng rng_;

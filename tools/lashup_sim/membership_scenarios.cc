@@ -462,6 +462,11 @@ int RunAsymmetricScenario(const std::vector<std::string>& args) {
       const std::set<NodeId> reachable = cluster.Core(id)->global().Reachable();
       size_t unreachable = 0;
       for (const NodeId& other : cluster.ids) unreachable += reachable.contains(other) ? 0 : 1;
+      if (unreachable > worst && !options->quiet) {
+        std::fprintf(stderr, "[%8.3fs] %s finds %zu nodes unreachable (%zu active neighbours)\n",
+                     cluster.world.now().count() / 1e9, id.str().c_str(), unreachable,
+                     cluster.Core(id)->hyparview().active().size());
+      }
       worst = std::max(worst, unreachable);
     }
   }
