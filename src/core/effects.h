@@ -68,7 +68,12 @@ class Effects {
     if (!batch.empty()) persist_.push_back({std::move(batch), durability});
   }
 
-  void Emit(Event event) { events_.push_back(std::move(event)); }
+  // Built in place: any Event alternative, or an Event. (Moving an Event temporary into the
+  // vector trips a g++ 12 maybe-uninitialized false positive now that alternatives hold vectors.)
+  template <typename E>
+  void Emit(E&& event) {
+    events_.emplace_back(std::forward<E>(event));
+  }
 
   const std::vector<PersistOp>& persists() const { return persist_; }
   const std::vector<NetOp>& net() const { return net_; }
