@@ -137,6 +137,8 @@ void MembershipCore::OnTimer(const Now& now, TimerId timer, Effects& out) {
   } else if (timer.component == Component::kMembership) {
     if (timer.kind == static_cast<uint32_t>(ProbeTimer::kDepartition)) {
       Probe(now, out);
+    } else if (timer.kind == static_cast<uint32_t>(ProbeTimer::kPublish)) {
+      PublishSoon(now, out);
     } else if (timer.kind == static_cast<uint32_t>(ProbeTimer::kPublishEmpty)) {
       Publish(now, out);  // still alone after the grace (or already published otherwise)
     } else if (timer.kind == static_cast<uint32_t>(ProbeTimer::kSaveViews)) {
@@ -225,7 +227,16 @@ void MembershipCore::SyncViews(const Now& now, Effects& out) {
   // Only a change of the active view makes a new record (the passive view is not gossiped, and
   // round trips alone would re-flood the record at every ping); the record takes the current
   // round trips along.
-  if (active.empty() && !published_active_.empty()) {
+  if (!publish_pending_) {
+    publish_pending_ = true;
+    out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kPublish), 0},
+                 now.mono + config_.publish_delay);
+  }
+}
+
+void MembershipCore::PublishSoon(const Now& now, Effects& out) {
+  publish_pending_ = false;
+  if (hyparview_.active().empty() && !published_active_.empty()) {
     out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kPublishEmpty), 0},
                  now.mono + config_.empty_view_grace);
     return;

@@ -57,9 +57,18 @@ struct MembershipConfig {
   // nodes, say) keeps announcing its old links this long while it reconnects, rather than
   // flashing unreachable across the cluster.
   Duration empty_view_grace = std::chrono::seconds(1);
+  // Changes of the active view within this window go out as one new record: a node's view
+  // changes many times within milliseconds while a cluster forms, and each record floods the
+  // whole cluster.
+  Duration publish_delay = std::chrono::milliseconds(50);
 };
 
-enum class ProbeTimer : uint32_t { kDepartition = 100, kSaveViews = 101, kPublishEmpty = 102 };
+enum class ProbeTimer : uint32_t {
+  kDepartition = 100,
+  kSaveViews = 101,
+  kPublishEmpty = 102,
+  kPublish = 103,
+};
 
 // Messages by kind (MessageKind names), for metrics.
 struct MessageCounters {
@@ -97,6 +106,8 @@ class MembershipCore final : public Core {
   void Persist(Effects& out);
   void Probe(const Now& now, Effects& out);
   void Publish(const Now& now, Effects& out);
+  // The coalescing window ended: publish, or start the grace of an emptied view.
+  void PublishSoon(const Now& now, Effects& out);
 
   MembershipConfig config_;
   Rng rng_;
@@ -113,6 +124,7 @@ class MembershipCore final : public Core {
   bool views_dirty_ = false;
   std::vector<NodeId> published_active_;  // the active view the local record last announced
   bool save_pending_ = false;
+  bool publish_pending_ = false;
 };
 
 // A factory for SimWorld::AddNode and the drivers.

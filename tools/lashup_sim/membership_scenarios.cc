@@ -5,6 +5,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -139,6 +140,39 @@ Convergence RunToConvergence(Cluster& cluster, Duration limit, bool quiet) {
   return c;
 }
 
+void PrintFailure(const char* scenario, const char* error) {
+  std::printf("{\"scenario\":\"%s\",\"ok\":false,\"error\":\"%s\"}\n", scenario, error);
+}
+
+// A cluster run to convergence and then 10 quiet seconds, the start of every scenario that
+// injects a fault; `exit_code` is non-zero (and the reason printed) when that failed.
+struct Prepared {
+  ClusterOptions options;
+  std::unique_ptr<Cluster> cluster;
+  std::chrono::steady_clock::time_point wall_start;
+  int exit_code = 0;
+};
+
+Prepared Prepare(const char* scenario, const std::vector<std::string>& args) {
+  Prepared p;
+  auto options = ParseCluster(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "lashup-sim %s: %s\n", scenario, options.status().ToString().c_str());
+    p.exit_code = 2;
+    return p;
+  }
+  p.options = *options;
+  p.wall_start = std::chrono::steady_clock::now();
+  p.cluster = std::make_unique<Cluster>(p.options);
+  if (!RunToConvergence(*p.cluster, std::chrono::seconds(120), p.options.quiet).ok()) {
+    PrintFailure(scenario, "no convergence");
+    p.exit_code = 1;
+    return p;
+  }
+  p.cluster->world.RunFor(std::chrono::seconds(10));
+  return p;
+}
+
 double WallMsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
       .count();
@@ -192,19 +226,11 @@ namespace lashup::tools {
 // time until it is unreachable in each survivor's table, as p50 / p90 / max, sampled every
 // 10 ms of virtual time over at most 30 s.
 int RunFailOneScenario(const std::vector<std::string>& args) {
-  auto options = ParseCluster(args);
-  if (!options.ok()) {
-    std::fprintf(stderr, "lashup-sim fail-one: %s\n", options.status().ToString().c_str());
-    return 2;
-  }
-  const auto wall_start = std::chrono::steady_clock::now();
-  Cluster cluster(*options);
-  const Convergence c = RunToConvergence(cluster, std::chrono::seconds(120), options->quiet);
-  if (!c.ok()) {
-    std::printf("{\"scenario\":\"fail-one\",\"ok\":false,\"error\":\"no convergence\"}\n");
-    return 1;
-  }
-  cluster.world.RunFor(std::chrono::seconds(10));
+  Prepared prepared = Prepare("fail-one", args);
+  if (prepared.exit_code != 0) return prepared.exit_code;
+  const ClusterOptions* options = &prepared.options;
+  const auto wall_start = prepared.wall_start;
+  Cluster& cluster = *prepared.cluster;
   Rng rng(options->seed);
   const NodeId hung = NodeName(3 + rng.Uniform(options->nodes - 3));
   (void)cluster.world.Pause(hung);
@@ -331,9 +357,6 @@ void PrintSentByKind(Cluster& cluster) {
   }
 }
 
-void PrintFailure(const char* scenario, const char* error) {
-  std::printf("{\"scenario\":\"%s\",\"ok\":false,\"error\":\"%s\"}\n", scenario, error);
-}
 
 std::string Common(const char* scenario, bool ok, const ClusterOptions& o) {
   char buffer[256];
@@ -351,18 +374,11 @@ std::string Common(const char* scenario, bool ok, const ClusterOptions& o) {
 // drop. Figures: reconnect_ms (the survivors form one component again, with complete
 // reachability in their tables) and detect_max_ms (no survivor's table reaches a crashed node).
 int RunFailHalfScenario(const std::vector<std::string>& args) {
-  auto options = ParseCluster(args);
-  if (!options.ok()) {
-    std::fprintf(stderr, "lashup-sim fail-half: %s\n", options.status().ToString().c_str());
-    return 2;
-  }
-  const auto wall_start = std::chrono::steady_clock::now();
-  Cluster cluster(*options);
-  if (!RunToConvergence(cluster, std::chrono::seconds(120), options->quiet).ok()) {
-    PrintFailure("fail-half", "no convergence");
-    return 1;
-  }
-  cluster.world.RunFor(std::chrono::seconds(10));
+  Prepared prepared = Prepare("fail-half", args);
+  if (prepared.exit_code != 0) return prepared.exit_code;
+  const ClusterOptions* options = &prepared.options;
+  const auto wall_start = prepared.wall_start;
+  Cluster& cluster = *prepared.cluster;
   std::vector<NodeId> order = cluster.ids;
   Rng rng(options->seed);
   rng.Shuffle(order);
@@ -393,18 +409,11 @@ int RunFailHalfScenario(const std::vector<std::string>& args) {
 // for 5 simulated minutes, then the partition heals. Figures: split_ms (each side's tables
 // reach none of the other side) and heal_ms (one component again, every table reaching all).
 int RunPartitionHealScenario(const std::vector<std::string>& args) {
-  auto options = ParseCluster(args);
-  if (!options.ok()) {
-    std::fprintf(stderr, "lashup-sim partition-heal: %s\n", options.status().ToString().c_str());
-    return 2;
-  }
-  const auto wall_start = std::chrono::steady_clock::now();
-  Cluster cluster(*options);
-  if (!RunToConvergence(cluster, std::chrono::seconds(120), options->quiet).ok()) {
-    PrintFailure("partition-heal", "no convergence");
-    return 1;
-  }
-  cluster.world.RunFor(std::chrono::seconds(10));
+  Prepared prepared = Prepare("partition-heal", args);
+  if (prepared.exit_code != 0) return prepared.exit_code;
+  const ClusterOptions* options = &prepared.options;
+  const auto wall_start = prepared.wall_start;
+  Cluster& cluster = *prepared.cluster;
   // Odd and even nodes: contacts n0, n2 on one side, n1 on the other.
   std::vector<NodeId> a;
   std::vector<NodeId> b;
@@ -435,18 +444,11 @@ int RunPartitionHealScenario(const std::vector<std::string>& args) {
 // the cut, figure false_unreachable: the most live nodes that any node's table found
 // unreachable at any sample (every 100 ms). Must be 0: the masters connect everyone.
 int RunAsymmetricScenario(const std::vector<std::string>& args) {
-  auto options = ParseCluster(args);
-  if (!options.ok()) {
-    std::fprintf(stderr, "lashup-sim asymmetric: %s\n", options.status().ToString().c_str());
-    return 2;
-  }
-  const auto wall_start = std::chrono::steady_clock::now();
-  Cluster cluster(*options);
-  if (!RunToConvergence(cluster, std::chrono::seconds(120), options->quiet).ok()) {
-    PrintFailure("asymmetric", "no convergence");
-    return 1;
-  }
-  cluster.world.RunFor(std::chrono::seconds(10));
+  Prepared prepared = Prepare("asymmetric", args);
+  if (prepared.exit_code != 0) return prepared.exit_code;
+  const ClusterOptions* options = &prepared.options;
+  const auto wall_start = prepared.wall_start;
+  Cluster& cluster = *prepared.cluster;
   std::vector<NodeId> group1;
   std::vector<NodeId> group2;
   const size_t agents = cluster.ids.size() - 3;
@@ -485,18 +487,11 @@ int RunAsymmetricScenario(const std::vector<std::string>& args) {
 // msgs_per_node_s and bytes_per_node_s over those 10 minutes, and gm_bytes (the largest
 // membership table in memory).
 int RunIdleScenario(const std::vector<std::string>& args) {
-  auto options = ParseCluster(args);
-  if (!options.ok()) {
-    std::fprintf(stderr, "lashup-sim idle: %s\n", options.status().ToString().c_str());
-    return 2;
-  }
-  const auto wall_start = std::chrono::steady_clock::now();
-  Cluster cluster(*options);
-  if (!RunToConvergence(cluster, std::chrono::seconds(120), options->quiet).ok()) {
-    PrintFailure("idle", "no convergence");
-    return 1;
-  }
-  cluster.world.RunFor(std::chrono::seconds(10));
+  Prepared prepared = Prepare("idle", args);
+  if (prepared.exit_code != 0) return prepared.exit_code;
+  const ClusterOptions* options = &prepared.options;
+  const auto wall_start = prepared.wall_start;
+  Cluster& cluster = *prepared.cluster;
   uint64_t declared_before = 0;
   for (const NodeId& id : cluster.ids) declared_before += cluster.Core(id)->peers_declared_failed();
   const SimStats before = cluster.world.stats();
