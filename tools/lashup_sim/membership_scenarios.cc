@@ -75,27 +75,34 @@ struct Cluster {
 
   // Whether the directed graph of active views is one strongly connected component: everyone
   // reaches everyone from n0, along the edges and against them.
-  bool OneComponent() {
+  // Whether the active views of `nodes` form one strongly connected component among them
+  // (a link to a node outside `nodes`, dead or cut off, counts against it).
+  bool StronglyConnected(const std::vector<NodeId>& nodes) {
+    const std::set<NodeId> members(nodes.begin(), nodes.end());
+    std::map<NodeId, std::vector<NodeId>> forward;
     std::map<NodeId, std::vector<NodeId>> reverse;
-    for (const NodeId& id : ids) {
-      for (const NodeId& peer : Core(id)->hyparview().active()) reverse[peer].push_back(id);
+    for (const NodeId& id : nodes) {
+      for (const NodeId& peer : Core(id)->hyparview().active()) {
+        if (!members.contains(peer)) return false;
+        forward[id].push_back(peer);
+        reverse[peer].push_back(id);
+      }
     }
-    const auto count = [&](bool forward) {
-      std::set<NodeId> seen{ids.front()};
-      std::vector<NodeId> stack{ids.front()};
+    for (auto* graph : {&forward, &reverse}) {
+      std::set<NodeId> seen{nodes.front()};
+      std::vector<NodeId> stack{nodes.front()};
       while (!stack.empty()) {
         const NodeId id = stack.back();
         stack.pop_back();
-        const std::vector<NodeId>& next =
-            forward ? Core(id)->hyparview().active() : reverse[id];
-        for (const NodeId& peer : next) {
+        for (const NodeId& peer : (*graph)[id]) {
           if (seen.insert(peer).second) stack.push_back(peer);
         }
       }
-      return seen.size();
-    };
-    return count(true) == ids.size() && count(false) == ids.size();
+      if (seen.size() != nodes.size()) return false;
+    }
+    return true;
   }
+  bool OneComponent() { return StronglyConnected(ids); }
   bool TablesComplete() {
     for (const NodeId& id : ids) {
       if (Core(id)->global().members().size() != ids.size()) return false;
@@ -313,28 +320,7 @@ bool NoneReachable(Cluster& cluster, const std::vector<NodeId>& observers,
 // Whether `nodes` form one strongly connected component in their active views and each one's
 // table reaches all of them.
 bool OneComponentOf(Cluster& cluster, const std::vector<NodeId>& nodes) {
-  const std::set<NodeId> members(nodes.begin(), nodes.end());
-  std::map<NodeId, std::vector<NodeId>> forward;
-  std::map<NodeId, std::vector<NodeId>> reverse;
-  for (const NodeId& id : nodes) {
-    for (const NodeId& peer : cluster.Core(id)->hyparview().active()) {
-      if (!members.contains(peer)) return false;  // a link to a dead or cut-off node remains
-      forward[id].push_back(peer);
-      reverse[peer].push_back(id);
-    }
-  }
-  for (auto* graph : {&forward, &reverse}) {
-    std::set<NodeId> seen{nodes.front()};
-    std::vector<NodeId> stack{nodes.front()};
-    while (!stack.empty()) {
-      const NodeId id = stack.back();
-      stack.pop_back();
-      for (const NodeId& peer : (*graph)[id]) {
-        if (seen.insert(peer).second) stack.push_back(peer);
-      }
-    }
-    if (seen.size() != nodes.size()) return false;
-  }
+  if (!cluster.StronglyConnected(nodes)) return false;
   for (const NodeId& id : nodes) {
     const std::set<NodeId> reachable = cluster.Core(id)->global().Reachable();
     for (const NodeId& other : nodes) {
