@@ -37,7 +37,15 @@ const NodeId* FailureDetector::PeerByKey(uint64_t key) const {
 }
 
 Duration FailureDetector::Timeout(const Peer& state) const {
-  return ProbeTimeout(config_, state.srtt, state.rttvar, local_health_);
+  if (state.srtt) return ProbeTimeout(config_, state.srtt, state.rttvar, local_health_);
+  // No sample on this link yet: borrow the slowest of this node's measured links, which is a
+  // better guess than the cap (a peer that hangs right after a link comes up would otherwise
+  // take cap + 2 * cap to detect). With none measured, the cap.
+  std::optional<Duration> prior;
+  for (const auto& [peer, other] : peers_) {
+    if (other.srtt) prior = std::max(prior.value_or(Duration(0)), *other.srtt + 4 * other.rttvar);
+  }
+  return ProbeTimeout(config_, prior, Duration(0), local_health_);
 }
 
 void FailureDetector::Health(int delta) {
@@ -56,9 +64,10 @@ void FailureDetector::Monitor(const Now& now, const NodeId& peer, Effects& out) 
   Peer& state = peers_[peer];
   state.key = next_key_++;
   by_key_[state.key] = peer;
-  // A random phase, so that a node's pings (and its neighbours' pings of one node) spread out.
+  // The first ping soon, so the link has its own round trip before it is needed; links come up
+  // at scattered times, so the pings that follow (one interval apart) stay spread out.
   out.SetTimer(Timer(FdTimer::kPing, state.key),
-               now.mono + rng_.UniformDuration(Duration(0), config_.ping_interval));
+               now.mono + rng_.UniformDuration(Duration(0), config_.ping_interval / 10));
 }
 
 void FailureDetector::Forget(const NodeId& peer, Effects& out) {

@@ -1,15 +1,17 @@
 // FailureDetector: decides when an active neighbour has failed, for the membership core.
 //
-// Contract: each monitored peer is pinged about once per `ping_interval` (phases staggered at
-// random). A ping must be acknowledged within a timeout that adapts to the link:
+// Contract: each monitored peer is pinged about once per `ping_interval`. A ping must be
+// acknowledged within a timeout that adapts to the link:
 //   timeout = clamp(srtt + 4 * rttvar, timeout_floor, timeout_cap) * (1 + local_health)
-// with srtt/rttvar estimated as TCP does (RFC 6298: gains 1/8 and 1/4), and before the first
-// sample timeout_cap. A missed ack is not yet a failure: up to `indirect_probes` other
-// neighbours are asked to ping the peer (SWIM's ping-req), each waiting one timeout for it;
-// only if no helper reports it alive within two timeouts is the peer declared failed. Local health (Lifeguard) is a saturating
-// counter 0..max_local_health: +1 when a probe of ours goes unanswered or a helper's answer
-// never comes, -1 on every timely ack; while it is high this node stretches its timeouts,
-// since a slow node would otherwise blame its neighbours for its own delays.
+// with srtt/rttvar estimated as TCP does (RFC 6298: gains 1/8 and 1/4). A new link is pinged
+// within a tenth of an interval; until its first sample it borrows the slowest srtt + 4 * rttvar
+// among this node's measured links (timeout_cap when there is none).
+// A missed ack is not yet a failure: up to `indirect_probes` other neighbours are asked to ping
+// the peer (SWIM's ping-req), each waiting one timeout for it; only if no helper reports it
+// alive within two timeouts is the peer declared failed. Local health (Lifeguard) is a
+// saturating counter 0..max_local_health: +1 when a probe of ours goes unanswered or a helper's
+// answer never comes, -1 on every timely ack; while it is high this node stretches its
+// timeouts, since a slow node would otherwise blame its neighbours for its own delays.
 //
 // The component answers other nodes' pings and probe requests itself. Sans-IO and deterministic;
 // timers under Component::kFailureDetector. Failed peers are reported through TakeFailed().

@@ -87,7 +87,7 @@ class FailureDetectorTest : public ::testing::Test {
     fd_.Monitor(At(0), N("p"), out_);
     const auto first = TimerAt(out_, FdTimer::kPing);
     EXPECT_TRUE(first.has_value());
-    EXPECT_LE(*first, At(1000).mono);  // a random phase within one interval
+    EXPECT_LE(*first, At(100).mono);  // a new link is measured within a tenth of an interval
     const TimerId ping = Key(out_, FdTimer::kPing);
     out_.Clear();
     fd_.OnTimer(At(at), ping, neighbours_, out_);
@@ -171,6 +171,17 @@ TEST_F(FailureDetectorTest, MissingNacksRaiseLocalHealthAndStretchTimeouts) {
   // Timely acks bring it back down.
   fd_.OnMessage(At(5110), N("q"), FdAck{Sent<FdPing>(out_)[0].second.seq}, neighbours_, out_);
   EXPECT_EQ(fd_.local_health(), 1);
+}
+
+TEST_F(FailureDetectorTest, AnUnmeasuredLinkBorrowsTheSlowestMeasuredOne) {
+  const uint64_t seq = FirstPing(50);
+  fd_.OnMessage(At(70), N("p"), FdAck{seq}, neighbours_, out_);  // p: srtt 20, rttvar 10
+  fd_.Monitor(At(100), N("q"), out_);
+  const TimerId ping = Key(out_, FdTimer::kPing);
+  out_.Clear();
+  fd_.OnTimer(At(150), ping, neighbours_, out_);
+  // 20 + 4 * 10 = 60 ms, raised to the 100 ms floor: not the 1 s cap.
+  EXPECT_EQ(TimerAt(out_, FdTimer::kDirectTimeout), At(250).mono);
 }
 
 TEST_F(FailureDetectorTest, HelpsOthersWithAckOrNack) {

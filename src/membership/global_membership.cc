@@ -25,6 +25,7 @@ GlobalMembership::GlobalMembership(NodeId self, GlobalMembershipConfig config)
 
 void GlobalMembership::Start(const Now& now, uint64_t epoch, Effects& out) {
   members_[self_] = Member{GmVersion{epoch, 1}, {}, now.mono};
+  ++generation_;
   changes_.added.push_back(self_);
   out.SetTimer(Timer(GmTimer::kRefresh), now.mono + config_.refresh_interval);
   out.SetTimer(Timer(GmTimer::kForget), now.mono + config_.forget_check_interval);
@@ -39,8 +40,10 @@ void GlobalMembership::BumpSelf(const Now& now, const std::vector<NodeId>& neigh
   Member& me = members_[self_];
   ++me.version.counter;
   me.last_heard = now.mono;
+  ++generation_;
   changes_.changed.push_back(self_);
-  Flood({RecordOf(self_, me)}, neighbours, nullptr, out);
+  Queue(self_, nullptr);
+  Flood(now, neighbours, out);
 }
 
 void GlobalMembership::SetLocalLinks(const Now& now, std::vector<GmLink> links,
@@ -67,6 +70,7 @@ bool GlobalMembership::Apply(const Now& now, GmRecord record) {
   if (it == members_.end()) {
     members_.emplace(record.node, Member{record.version, std::move(record.links), now.mono});
     changes_.added.push_back(record.node);
+    ++generation_;
     return true;
   }
   if (!(it->second.version < record.version)) return false;
@@ -78,13 +82,14 @@ bool GlobalMembership::Apply(const Now& now, GmRecord record) {
   }
   it->second = Member{record.version, std::move(record.links), now.mono};
   changes_.changed.push_back(record.node);
+  ++generation_;
   return true;
 }
 
 bool GlobalMembership::OnMessage(const Now& now, const NodeId& from, const Message& message,
                                  const std::vector<NodeId>& neighbours, Effects& out) {
   if (const auto* update = std::get_if<GmUpdate>(&message)) {
-    std::vector<GmRecord> fresh;
+    bool fresh = false;
     bool self_outdated = false;
     for (const GmRecord& record : update->records) {
       if (record.node == self_) {
@@ -96,9 +101,15 @@ bool GlobalMembership::OnMessage(const Now& now, const NodeId& from, const Messa
         }
         continue;
       }
-      if (Apply(now, record)) fresh.push_back(record);
+      if (Apply(now, record)) {
+        Queue(record.node, &from);
+        fresh = true;
+      } else if (auto it = queued_.find(record.node);
+                 it != queued_.end() && it->second.version == record.version) {
+        it->second.holders.push_back(from);  // a second copy: that sender has it too
+      }
     }
-    if (!fresh.empty()) Flood(fresh, neighbours, &from, out);
+    if (fresh) Flood(now, neighbours, out);
     if (self_outdated) BumpSelf(now, neighbours, out);
     return true;
   }
@@ -119,12 +130,37 @@ bool GlobalMembership::OnMessage(const Now& now, const NodeId& from, const Messa
   return false;
 }
 
-void GlobalMembership::Flood(const std::vector<GmRecord>& records,
-                             const std::vector<NodeId>& neighbours, const NodeId* skip,
+void GlobalMembership::Queue(const NodeId& node, const NodeId* from) {
+  const GmVersion version = members_.at(node).version;
+  Queued& queued = queued_[node];
+  if (queued.version != version) queued = Queued{version, {}};
+  if (from != nullptr) queued.holders.push_back(*from);
+}
+
+void GlobalMembership::Flood(const Now& now, const std::vector<NodeId>& neighbours,
                              Effects& out) {
+  if (flood_armed_ || queued_.empty()) return;
+  if (last_flood_ && now.mono - *last_flood_ < config_.flood_interval) {
+    flood_armed_ = true;
+    out.SetTimer(Timer(GmTimer::kFlood), *last_flood_ + config_.flood_interval);
+    return;
+  }
+  FloodNow(now, neighbours, out);
+}
+
+void GlobalMembership::FloodNow(const Now& now, const std::vector<NodeId>& neighbours,
+                                Effects& out) {
+  last_flood_ = now.mono;
+  std::map<NodeId, Queued> queued = std::exchange(queued_, {});
   for (const NodeId& peer : neighbours) {
-    if (skip != nullptr && peer == *skip) continue;
-    out.Send(peer, GmUpdate{records});
+    GmUpdate update;
+    for (const auto& [node, q] : queued) {
+      auto it = members_.find(node);
+      if (it == members_.end() || it->second.version != q.version) continue;  // forgotten
+      if (std::find(q.holders.begin(), q.holders.end(), peer) != q.holders.end()) continue;
+      update.records.push_back(RecordOf(node, it->second));
+    }
+    if (!update.records.empty()) out.Send(peer, std::move(update));
   }
 }
 
@@ -135,10 +171,15 @@ void GlobalMembership::OnTimer(const Now& now, const TimerId& timer,
       BumpSelf(now, neighbours, out);
       out.SetTimer(Timer(GmTimer::kRefresh), now.mono + config_.refresh_interval);
       return;
+    case GmTimer::kFlood:
+      flood_armed_ = false;
+      FloodNow(now, neighbours, out);
+      return;
     case GmTimer::kForget:
       for (auto it = members_.begin(); it != members_.end();) {
         if (it->first != self_ && now.mono - it->second.last_heard >= config_.forget_after) {
           changes_.removed.push_back(it->first);
+          ++generation_;
           it = members_.erase(it);
         } else {
           ++it;

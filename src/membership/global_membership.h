@@ -15,6 +15,7 @@
 #define LASHUP_MEMBERSHIP_GLOBAL_MEMBERSHIP_H_
 
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -31,9 +32,14 @@ struct GlobalMembershipConfig {
   // Members not heard from (no newer record) for this long are forgotten.
   Duration forget_after = std::chrono::hours(24);
   Duration forget_check_interval = std::chrono::minutes(10);
+  // Fresh records go out at once when none went out within this interval; otherwise they wait
+  // for its end and leave together, one message per neighbour. A boot or a healed partition
+  // makes thousands of records in a second: batched, they cost a few messages per neighbour
+  // instead of one each, and a version superseded while waiting is never sent.
+  Duration flood_interval = std::chrono::milliseconds(10);
 };
 
-enum class GmTimer : uint32_t { kRefresh = 1, kForget = 2 };
+enum class GmTimer : uint32_t { kRefresh = 1, kForget = 2, kFlood = 3 };
 
 struct Member {
   GmVersion version;
@@ -70,6 +76,9 @@ class GlobalMembership {
   // Members reachable from this node along the links of the table (directed), self included.
   std::set<NodeId> Reachable() const;
   MemberChanges TakeChanges();
+  // Grows with every change to the table (a record stored, added or forgotten): a caller that
+  // derives something from the table (reachability, routes) recomputes only when it moved.
+  uint64_t generation() const { return generation_; }
   // Peers that newer records dropped from their members' links since the last call (the other
   // neighbours of such a peer check it at once).
   std::vector<NodeId> TakeRetired();
@@ -79,8 +88,11 @@ class GlobalMembership {
  private:
   // Stores `record` if newer; true if it did.
   bool Apply(const Now& now, GmRecord record);
-  void Flood(const std::vector<GmRecord>& records, const std::vector<NodeId>& neighbours,
-             const NodeId* skip, Effects& out);
+  // Queues `node`'s current record for the neighbours, except `from` (which sent it).
+  void Queue(const NodeId& node, const NodeId* from);
+  // Sends the queued records now, or arms the flood timer if the interval has not passed.
+  void Flood(const Now& now, const std::vector<NodeId>& neighbours, Effects& out);
+  void FloodNow(const Now& now, const std::vector<NodeId>& neighbours, Effects& out);
   GmRecord RecordOf(const NodeId& node, const Member& member) const;
   void BumpSelf(const Now& now, const std::vector<NodeId>& neighbours, Effects& out);
 
@@ -89,6 +101,16 @@ class GlobalMembership {
   std::map<NodeId, Member> members_;
   MemberChanges changes_;
   std::vector<NodeId> retired_;
+  uint64_t generation_ = 0;
+  // Records waiting for the next flood: the version queued and the neighbours that sent us that
+  // very version (they need not get it back).
+  struct Queued {
+    GmVersion version;
+    std::vector<NodeId> holders;
+  };
+  std::map<NodeId, Queued> queued_;
+  std::optional<Instant> last_flood_;
+  bool flood_armed_ = false;
 };
 
 }  // namespace lashup::membership

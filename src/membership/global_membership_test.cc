@@ -87,6 +87,46 @@ TEST(GlobalMembership, NewerRecordsAreStoredAndFloodedExceptBackToTheSender) {
   EXPECT_EQ(gm.TakeChanges().changed, (std::vector<NodeId>{N("x"), N("x")}));
 }
 
+// The first fresh record goes out at once; those that follow within the flood interval wait for
+// its end and leave together, only in their newest versions, never to a neighbour that sent
+// that version.
+TEST(GlobalMembership, FreshRecordsWithinTheFloodIntervalLeaveTogether) {
+  Effects out;
+  GlobalMembership gm = Started(out);
+  out.Clear();
+  const std::vector<NodeId> neighbours{N("a"), N("b"), N("c")};
+  gm.OnMessage(At(1), N("a"), GmUpdate{{Record("x", 5, 1, {})}}, neighbours, out);
+  EXPECT_EQ(Updates(out).size(), 2u);  // at once, to b and c
+  out.Clear();
+  gm.OnMessage(At(3), N("a"), GmUpdate{{Record("y", 5, 1, {})}}, neighbours, out);
+  gm.OnMessage(At(4), N("b"), GmUpdate{{Record("x", 5, 2, {})}}, neighbours, out);
+  gm.OnMessage(At(5), N("c"), GmUpdate{{Record("x", 5, 3, {"q"})}}, neighbours, out);
+  gm.OnMessage(At(6), N("a"), GmUpdate{{Record("x", 5, 3, {"q"})}}, neighbours, out);
+  EXPECT_TRUE(Updates(out).empty());  // held until 1 + 10 ms
+  const TimerId flood{Component::kMembership, static_cast<uint32_t>(GmTimer::kFlood), 0};
+  ASSERT_EQ(out.timers().size(), 1u);
+  EXPECT_EQ(out.timers()[0].id, flood);
+  EXPECT_EQ(out.timers()[0].at, At(11).mono);
+  out.Clear();
+  gm.OnTimer(At(11), flood, neighbours, out);
+  const auto updates = Updates(out);
+  ASSERT_EQ(updates.size(), 2u);
+  // a sent y and x@3, so it gets nothing; b sent only x@2, older than what goes out.
+  EXPECT_EQ(updates[0].first, N("b"));
+  ASSERT_EQ(updates[0].second.records.size(), 2u);
+  EXPECT_EQ(updates[0].second.records[0].node, N("x"));
+  EXPECT_EQ(updates[0].second.records[0].version, (GmVersion{5, 3}));  // x@2 superseded
+  EXPECT_EQ(updates[0].second.records[1].node, N("y"));
+  // c sent x@3, so only y.
+  EXPECT_EQ(updates[1].first, N("c"));
+  ASSERT_EQ(updates[1].second.records.size(), 1u);
+  EXPECT_EQ(updates[1].second.records[0].node, N("y"));
+  // Quiet again: the next fresh record goes out at once.
+  out.Clear();
+  gm.OnMessage(At(30), N("a"), GmUpdate{{Record("z", 5, 1, {})}}, neighbours, out);
+  EXPECT_EQ(Updates(out).size(), 2u);
+}
+
 TEST(GlobalMembership, ANewerRecordOfItselfMakesItMovePastIt) {
   Effects out;
   GlobalMembership gm = Started(out);

@@ -155,7 +155,13 @@ void MembershipCore::OnTimer(const Now& now, TimerId timer, Effects& out) {
 void MembershipCore::OnConnection(const Now& now, const NodeId& peer, LinkState state,
                                   Effects& out) {
   const size_t net_before = out.net().size();
+  if (state == LinkState::kUp) {
+    connected_.insert(peer);
+  } else {
+    connected_.erase(peer);
+  }
   hyparview_.OnConnection(now, peer, state, out);
+  SyncMonitored(now, out);
   // Every link that comes up syncs, even one whose peer is not active yet: the answer that makes
   // it active may come after the link, and floods before it were not sent to it.
   if (state == LinkState::kUp) global_.OnLinkUp(now, peer, out);
@@ -212,18 +218,7 @@ void MembershipCore::SyncViews(const Now& now, Effects& out) {
   }
   if (!hyparview_.TakeViewsChanged()) return;
   views_dirty_ = true;
-  const std::vector<NodeId>& active = hyparview_.active();
-  for (auto it = monitored_.begin(); it != monitored_.end();) {
-    if (hyparview_.IsActive(*it)) {
-      ++it;
-    } else {
-      detector_.Forget(*it, out);
-      it = monitored_.erase(it);
-    }
-  }
-  for (const NodeId& peer : active) {
-    if (monitored_.insert(peer).second) detector_.Monitor(now, peer, out);
-  }
+  SyncMonitored(now, out);
   // Only a change of the active view makes a new record (the passive view is not gossiped, and
   // round trips alone would re-flood the record at every ping); the record takes the current
   // round trips along.
@@ -231,6 +226,22 @@ void MembershipCore::SyncViews(const Now& now, Effects& out) {
     publish_pending_ = true;
     out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kPublish), 0},
                  now.mono + config_.publish_delay);
+  }
+}
+
+void MembershipCore::SyncMonitored(const Now& now, Effects& out) {
+  for (auto it = monitored_.begin(); it != monitored_.end();) {
+    if (hyparview_.IsActive(*it) && connected_.contains(*it)) {
+      ++it;
+    } else {
+      detector_.Forget(*it, out);
+      it = monitored_.erase(it);
+    }
+  }
+  for (const NodeId& peer : hyparview_.active()) {
+    if (connected_.contains(peer) && monitored_.insert(peer).second) {
+      detector_.Monitor(now, peer, out);
+    }
   }
 }
 

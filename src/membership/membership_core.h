@@ -101,6 +101,8 @@ class MembershipCore final : public Core {
  private:
   // After every step that may change the views: publish them in the local record.
   void SyncViews(const Now& now, Effects& out);
+  // Watches the connected active neighbours, and only them.
+  void SyncMonitored(const Now& now, Effects& out);
   // Emits member events, persists changed views and counts the step's sends.
   void Finish(const Now& now, size_t net_before, Effects& out);
   void Persist(Effects& out);
@@ -116,6 +118,9 @@ class MembershipCore final : public Core {
   HyParView hyparview_;
   GlobalMembership global_;
   FailureDetector detector_;
+  // Peers whose connection is up, and the active ones among them that the detector watches:
+  // a ping sent before the connection is up would be lost and count as a miss.
+  std::set<NodeId> connected_;
   std::set<NodeId> monitored_;
   uint64_t peers_declared_failed_ = 0;
   MessageCounters counters_;

@@ -290,6 +290,12 @@ uint64_t SimWorld::Impl::RoundTrip(uint32_t from, Message& message) {
   LASHUP_CHECK(decoded->sender == nodes_[from].id && decoded->message == message,
                "codec round trip changed a " + std::string(MessageKind(message)));
   stats_.bytes_encoded += bytes->size();
+  const std::string_view kind = MessageKind(message);
+  auto by_kind = stats_.bytes_by_kind.find(kind);
+  if (by_kind == stats_.bytes_by_kind.end()) {
+    by_kind = stats_.bytes_by_kind.emplace(std::string(kind), 0).first;
+  }
+  by_kind->second += bytes->size();
   message = std::move(decoded->message);
   return sim_internal::HashBytes(*bytes);
 }

@@ -103,6 +103,18 @@ struct Cluster {
     return true;
   }
   bool OneComponent() { return StronglyConnected(ids); }
+  // The members live node `id` reaches in its own table, recomputed only when that table changed (samplers
+  // ask every node every few milliseconds; at 1,000 nodes recomputing each time dominated).
+  const std::set<NodeId>& ReachableFrom(const NodeId& id) {
+    const membership::GlobalMembership& table = Core(id)->global();
+    CachedReach& cached = reach_[id];
+    if (cached.table != &table || cached.generation != table.generation()) {
+      cached.reachable = table.Reachable();
+      cached.table = &table;  // a restarted node has a new table whose generation starts over
+      cached.generation = table.generation();
+    }
+    return cached.reachable;
+  }
   bool TablesComplete() {
     for (const NodeId& id : ids) {
       if (Core(id)->global().members().size() != ids.size()) return false;
@@ -112,6 +124,14 @@ struct Cluster {
 
   SimWorld world;
   std::vector<NodeId> ids;
+
+ private:
+  struct CachedReach {
+    const membership::GlobalMembership* table = nullptr;
+    uint64_t generation = 0;
+    std::set<NodeId> reachable;
+  };
+  std::map<NodeId, CachedReach> reach_;
 };
 
 std::string JsonMs(std::optional<Duration> d) {
@@ -185,15 +205,26 @@ double WallMsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-// Whether `target` is reachable from `from` in `from`'s own table.
-bool Reaches(const membership::GlobalMembership& table, const NodeId& target) {
-  return table.Reachable().contains(target);
-}
-
 double Percentile(std::vector<double> values, double p) {
   std::sort(values.begin(), values.end());
   const size_t i = static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
   return values[std::min(i, values.size() - 1)];
+}
+
+// Messages sent, by kind, over the whole run (stderr, for the timeline).
+void PrintSentByKind(Cluster& cluster) {
+  std::map<std::string, uint64_t, std::less<>> total;
+  for (const NodeId& id : cluster.ids) {
+    const auto* core = cluster.Core(id);
+    if (core == nullptr) continue;
+    for (const auto& [kind, n] : core->counters().sent) total[kind] += n;
+  }
+  const auto& bytes = cluster.world.stats().bytes_by_kind;
+  for (const auto& [kind, n] : total) {
+    const auto it = bytes.find(kind);
+    std::fprintf(stderr, "  sent %-18s %10" PRIu64 " messages %12" PRIu64 " bytes\n",
+                 kind.c_str(), n, it == bytes.end() ? uint64_t{0} : it->second);
+  }
 }
 
 }  // namespace
@@ -213,6 +244,7 @@ int RunConvergeScenario(const std::vector<std::string>& args) {
   const std::optional<Duration> scc = c.scc;
   const std::optional<Duration> complete = c.complete;
   const double wall_ms = WallMsSince(wall_start);
+  if (!options->quiet) PrintSentByKind(cluster);
   const SimStats& stats = cluster.world.stats();
   std::printf(
       "{\"scenario\":\"converge\",\"ok\":%s,\"nodes\":%" PRIu64 ",\"seed\":%" PRIu64
@@ -251,7 +283,7 @@ int RunFailOneScenario(const std::vector<std::string>& args) {
     cluster.world.RunFor(milliseconds(10));
     for (const NodeId& id : cluster.ids) {
       if (id == hung || detected_ms.contains(id)) continue;
-      if (!Reaches(cluster.Core(id)->global(), hung)) {
+      if (!cluster.ReachableFrom(id).contains(hung)) {
         detected_ms[id] =
             std::chrono::duration<double, std::milli>(cluster.world.now() - start).count();
       }
@@ -309,7 +341,7 @@ std::optional<Duration> TimeUntil(Cluster& cluster, Duration step, Duration limi
 bool NoneReachable(Cluster& cluster, const std::vector<NodeId>& observers,
                    const std::vector<NodeId>& targets) {
   for (const NodeId& id : observers) {
-    const std::set<NodeId> reachable = cluster.Core(id)->global().Reachable();
+    const std::set<NodeId>& reachable = cluster.ReachableFrom(id);
     for (const NodeId& t : targets) {
       if (reachable.contains(t)) return false;
     }
@@ -322,27 +354,13 @@ bool NoneReachable(Cluster& cluster, const std::vector<NodeId>& observers,
 bool OneComponentOf(Cluster& cluster, const std::vector<NodeId>& nodes) {
   if (!cluster.StronglyConnected(nodes)) return false;
   for (const NodeId& id : nodes) {
-    const std::set<NodeId> reachable = cluster.Core(id)->global().Reachable();
+    const std::set<NodeId>& reachable = cluster.ReachableFrom(id);
     for (const NodeId& other : nodes) {
       if (!reachable.contains(other)) return false;
     }
   }
   return true;
 }
-
-// Messages sent, by kind, over the whole run (stderr, for the timeline).
-void PrintSentByKind(Cluster& cluster) {
-  std::map<std::string, uint64_t, std::less<>> total;
-  for (const NodeId& id : cluster.ids) {
-    const auto* core = cluster.Core(id);
-    if (core == nullptr) continue;
-    for (const auto& [kind, n] : core->counters().sent) total[kind] += n;
-  }
-  for (const auto& [kind, n] : total) {
-    std::fprintf(stderr, "  sent %-18s %" PRIu64 "\n", kind.c_str(), n);
-  }
-}
-
 
 std::string Common(const char* scenario, bool ok, const ClusterOptions& o) {
   char buffer[256];
@@ -447,7 +465,7 @@ int RunAsymmetricScenario(const std::vector<std::string>& args) {
   while (cluster.world.now() - start < std::chrono::seconds(60)) {
     cluster.world.RunFor(milliseconds(100));
     for (const NodeId& id : cluster.ids) {
-      const std::set<NodeId> reachable = cluster.Core(id)->global().Reachable();
+      const std::set<NodeId>& reachable = cluster.ReachableFrom(id);
       size_t unreachable = 0;
       for (const NodeId& other : cluster.ids) unreachable += reachable.contains(other) ? 0 : 1;
       if (unreachable > worst && !options->quiet) {

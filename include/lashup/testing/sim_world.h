@@ -25,7 +25,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "lashup/status.h"
@@ -79,6 +81,8 @@ struct SimStats {
   uint64_t link_ups = 0;
   uint64_t link_downs = 0;
   uint64_t bytes_encoded = 0;
+  // Encoded bytes by message kind (the wire name, e.g. "gm_update"), with codec_round_trip.
+  std::map<std::string, uint64_t, std::less<>> bytes_by_kind;
   uint64_t persist_batches = 0;
 };
 
