@@ -59,6 +59,13 @@ std::optional<Duration> FailureDetector::Rtt(const NodeId& peer) const {
 
 std::vector<NodeId> FailureDetector::TakeFailed() { return std::exchange(failed_, {}); }
 
+std::vector<NodeId> FailureDetector::TakeBroken() { return std::exchange(broken_, {}); }
+
+bool FailureDetector::ReachedOnlyThroughOthers(const NodeId& peer) const {
+  auto it = peers_.find(peer);
+  return it != peers_.end() && it->second.direct_misses > 0;
+}
+
 void FailureDetector::Monitor(const Now& now, const NodeId& peer, Effects& out) {
   if (peers_.contains(peer)) return;
   Peer& state = peers_[peer];
@@ -117,7 +124,10 @@ void FailureDetector::OnAck(const Now& now, const NodeId& from, uint64_t seq, Ef
       state->rttvar = (3 * state->rttvar + Abs(*state->srtt - sample)) / 4;
       state->srtt = (7 * *state->srtt + sample) / 8;
     }
-    if (state->phase == Phase::kDirect) Health(-1);
+    if (state->phase == Phase::kDirect) {
+      Health(-1);
+      state->direct_misses = 0;
+    }
     Alive(now, from, *state, out);
     return;
   }
@@ -130,23 +140,40 @@ void FailureDetector::OnAck(const Now& now, const NodeId& from, uint64_t seq, Ef
   helping_.erase(help);
 }
 
+std::vector<NodeId> FailureDetector::PickHelpers(const NodeId& peer,
+                                                const std::vector<NodeId>& neighbours) {
+  std::vector<NodeId> others;
+  for (const NodeId& n : neighbours) {
+    if (n != peer) others.push_back(n);
+  }
+  std::vector<NodeId> vantage;
+  for (const NodeId& n : vantage_) {
+    if (n != peer && std::find(others.begin(), others.end(), n) == others.end()) {
+      vantage.push_back(n);
+    }
+  }
+  if (vantage.empty() || config_.indirect_probes == 0) {
+    return rng_.Sample(std::move(others), config_.indirect_probes);
+  }
+  std::vector<NodeId> helpers = rng_.Sample(std::move(others), config_.indirect_probes - 1);
+  helpers.push_back(rng_.Pick(vantage));
+  return helpers;
+}
+
 void FailureDetector::StartIndirect(const Now& now, const NodeId& peer, Peer& state,
                                     const std::vector<NodeId>& neighbours, Effects& out) {
   // This probe's timeout, before the miss counts against our own health (which stretches the
   // probes that follow, not this one).
   const Duration timeout = Timeout(state);
   Health(+1);
-  std::vector<NodeId> helpers;
-  for (const NodeId& n : neighbours) {
-    if (n != peer) helpers.push_back(n);
-  }
-  helpers = rng_.Sample(std::move(helpers), config_.indirect_probes);
+  std::vector<NodeId> helpers = PickHelpers(peer, neighbours);
   state.phase = Phase::kIndirect;
   state.helpers_asked = helpers.size();
   // Each helper gives the target one timeout to answer; we allow one more for the two hops to
   // and from the helper. With no helper, that is one more direct wait.
   for (const NodeId& helper : helpers) {
-    out.Send(helper, FdProbeRequest{peer, state.seq, Millis(timeout)});
+    // A vantage point may not be a neighbour: connect if needed.
+    out.Send(helper, FdProbeRequest{peer, state.seq, Millis(timeout)}, SendMode::kConnectFirst);
   }
   out.SetTimer(Timer(FdTimer::kIndirectTimeout, state.key), now.mono + 2 * timeout);
 }
@@ -171,6 +198,11 @@ bool FailureDetector::OnMessage(const Now& now, const NodeId& from, const Messag
       return true;  // late, or for a probe already settled
     }
     if (result->alive) {
+      if (++state->direct_misses >= config_.broken_link_misses) {
+        broken_.push_back(result->target);
+        Forget(result->target, out);
+        return true;
+      }
       Alive(now, result->target, *state, out);
     } else {
       ++state->nacks;

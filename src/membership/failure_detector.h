@@ -6,9 +6,11 @@
 // with srtt/rttvar estimated as TCP does (RFC 6298: gains 1/8 and 1/4). A new link is pinged
 // within a tenth of an interval; until its first sample it borrows the slowest srtt + 4 * rttvar
 // among this node's measured links (timeout_cap when there is none).
-// A missed ack is not yet a failure: up to `indirect_probes` other neighbours are asked to ping
-// the peer (SWIM's ping-req), each waiting one timeout for it; only if no helper reports it
-// alive within two timeouts is the peer declared failed. Local health (Lifeguard) is a
+// A missed ack is not yet a failure: up to `indirect_probes` helpers (other neighbours, and one
+// vantage point such as a contact node) are asked to ping the peer (SWIM's ping-req), each
+// waiting one timeout for it; only if no helper reports it alive within two timeouts is the
+// peer declared failed. If helpers reach it but `broken_link_misses` direct probes in a row
+// missed, the link is reported broken instead (the peer lives; the path does not). Local health (Lifeguard) is a
 // saturating counter 0..max_local_health: +1 when a probe of ours goes unanswered or a helper's
 // answer never comes, -1 on every timely ack; while it is high this node stretches its
 // timeouts, since a slow node would otherwise blame its neighbours for its own delays.
@@ -37,6 +39,10 @@ struct FailureDetectorConfig {
   Duration timeout_cap = std::chrono::milliseconds(1000);
   size_t indirect_probes = 3;
   int max_local_health = 8;
+  // A link whose direct pings go unanswered this many probes in a row while a helper reaches the
+  // peer every time is broken, though the peer lives (an asymmetric cut): it is reported through
+  // TakeBroken() so the overlay replaces it. One miss alone is forgiven (a slow packet).
+  int broken_link_misses = 2;
 };
 
 enum class FdTimer : uint32_t { kPing = 1, kDirectTimeout = 2, kIndirectTimeout = 3, kHelp = 4 };
@@ -62,8 +68,17 @@ class FailureDetector {
   void OnTimer(const Now& now, const TimerId& timer, const std::vector<NodeId>& neighbours,
                Effects& out);
 
-  // Peers declared failed since the last call.
+  // Nodes asked to help with every indirect probe, in addition to neighbours (the contact
+  // nodes): a vantage point outside this node's neighbourhood tells a dead peer from a broken
+  // path, where neighbours may all sit on this node's side of a cut.
+  void SetVantagePoints(std::vector<NodeId> nodes) { vantage_ = std::move(nodes); }
+
+  // Peers declared failed since the last call: no one could reach them.
   std::vector<NodeId> TakeFailed();
+  // Peers whose direct link broke while helpers still reach them, since the last call.
+  std::vector<NodeId> TakeBroken();
+  // Whether the last probe of `peer` missed directly but reached it through a helper.
+  bool ReachedOnlyThroughOthers(const NodeId& peer) const;
   int local_health() const { return local_health_; }
   // The smoothed round trip to `peer`, if measured.
   std::optional<Duration> Rtt(const NodeId& peer) const;
@@ -79,6 +94,7 @@ class FailureDetector {
     Instant sent_at;
     size_t helpers_asked = 0;
     size_t nacks = 0;
+    int direct_misses = 0;  // probes in a row that only a helper answered
   };
   // A probe this node runs for another node.
   struct Help {
@@ -90,6 +106,7 @@ class FailureDetector {
   void SendPing(const Now& now, const NodeId& peer, Peer& state, Effects& out);
   void OnAck(const Now& now, const NodeId& from, uint64_t seq, Effects& out);
   void Alive(const Now& now, const NodeId& peer, Peer& state, Effects& out);
+  std::vector<NodeId> PickHelpers(const NodeId& peer, const std::vector<NodeId>& neighbours);
   void StartIndirect(const Now& now, const NodeId& peer, Peer& state,
                      const std::vector<NodeId>& neighbours, Effects& out);
   Duration Timeout(const Peer& state) const;
@@ -109,6 +126,8 @@ class FailureDetector {
   uint64_t next_seq_ = 1;
   int local_health_ = 0;
   std::vector<NodeId> failed_;
+  std::vector<NodeId> broken_;
+  std::vector<NodeId> vantage_;
 };
 
 }  // namespace lashup::membership

@@ -184,6 +184,67 @@ TEST_F(FailureDetectorTest, AnUnmeasuredLinkBorrowsTheSlowestMeasuredOne) {
   EXPECT_EQ(TimerAt(out_, FdTimer::kDirectTimeout), At(250).mono);
 }
 
+TEST_F(FailureDetectorTest, AVantagePointIsAlwaysAmongTheHelpers) {
+  for (int round = 0; round < 5; ++round) {
+    Effects out;
+    FailureDetector fd(FailureDetectorConfig{}, Rng(100 + round));
+    fd.SetVantagePoints({N("contact"), N("p")});  // never the suspect itself
+    fd.Monitor(At(0), N("p"), out);
+    fd.OnTimer(At(50), Key(out, FdTimer::kPing), neighbours_, out);
+    const TimerId direct = Key(out, FdTimer::kDirectTimeout);
+    out.Clear();
+    fd.OnTimer(At(1050), direct, neighbours_, out);
+    const auto requests = Sent<FdProbeRequest>(out);
+    ASSERT_EQ(requests.size(), 3u);
+    size_t contacts = 0;
+    for (const auto& [helper, request] : requests) {
+      EXPECT_NE(helper, N("p"));
+      contacts += helper == N("contact") ? 1 : 0;
+    }
+    EXPECT_EQ(contacts, 1u);
+    for (const NetOp& op : out.net()) {
+      EXPECT_EQ(op.mode, SendMode::kConnectFirst);  // a contact may not be a neighbour
+    }
+  }
+}
+
+// Direct pings that miss twice in a row while a helper reaches the peer: the link is broken,
+// the peer is not failed. A direct ack in between resets the count.
+TEST_F(FailureDetectorTest, ALinkThatOnlyHelpersGetThroughIsBroken) {
+  uint64_t seq = FirstPing(50);
+  out_.Clear();
+  fd_.OnMessage(At(60), N("p"), FdAck{seq}, neighbours_, out_);  // a sample: timeout 100 ms
+  int64_t t = 1000;
+  for (int miss = 1; miss <= 3; ++miss) {
+    out_.Clear();
+    fd_.ProbeNow(At(t), N("p"), out_);
+    seq = Sent<FdPing>(out_)[0].second.seq;
+    const TimerId direct = Key(out_, FdTimer::kDirectTimeout);
+    out_.Clear();
+    fd_.OnTimer(At(t + 100), direct, neighbours_, out_);
+    ASSERT_FALSE(Sent<FdProbeRequest>(out_).empty());
+    out_.Clear();
+    fd_.OnMessage(At(t + 150), N("h1"), FdProbeResult{N("p"), seq, true}, neighbours_, out_);
+    EXPECT_TRUE(fd_.TakeFailed().empty());
+    if (miss == 1) {
+      EXPECT_TRUE(fd_.TakeBroken().empty());
+      EXPECT_TRUE(fd_.ReachedOnlyThroughOthers(N("p")));
+      // A direct ack now forgives the miss.
+      out_.Clear();
+      fd_.ProbeNow(At(t + 500), N("p"), out_);
+      fd_.OnMessage(At(t + 510), N("p"), FdAck{Sent<FdPing>(out_)[0].second.seq}, neighbours_,
+                    out_);
+      EXPECT_FALSE(fd_.ReachedOnlyThroughOthers(N("p")));
+    } else if (miss == 2) {
+      EXPECT_TRUE(fd_.TakeBroken().empty());  // the first miss was forgiven: one in a row
+    } else {
+      EXPECT_EQ(fd_.TakeBroken(), std::vector<NodeId>{N("p")});
+      EXPECT_FALSE(fd_.Rtt(N("p")).has_value());  // forgotten, like a failed peer
+    }
+    t += 1000;
+  }
+}
+
 TEST_F(FailureDetectorTest, HelpsOthersWithAckOrNack) {
   fd_.OnMessage(At(0), N("r"), FdProbeRequest{N("t"), 77, 300}, neighbours_, out_);
   const auto pings = Sent<FdPing>(out_);

@@ -129,6 +129,9 @@ void HyParView::OnJoinReply(const Now& now, const NodeId& from, const HvJoinRepl
     out.CancelTimer(Timer(HvTimer::kJoin));
     AddActive(from, out);
     MergePassive(reply.nodes, nullptr);
+    // Walks from the contact usually fill the rest; if its neighbourhood was thin (at a cold
+    // start, say), repair fills it.
+    if (!full()) ScheduleRepair(now, config_.repair_delay_min, config_.repair_delay_max, out);
     return;
   }
   MergePassive(reply.nodes, nullptr);
@@ -327,7 +330,7 @@ void HyParView::OnShuffleReply(const HvShuffleReply& reply) {
 void HyParView::AddActive(const NodeId& peer, Effects& out) {
   if (peer == self_ || !peer.valid() || IsActive(peer)) return;
   if (full()) {
-    const NodeId victim = rng_.Pick(active_);
+    const NodeId victim = PickVictim();
     Erase(active_, victim);
     out.Send(victim, HvDisconnect{}, SendMode::kConnectFirst);
     out.Disconnect(victim);
@@ -337,6 +340,32 @@ void HyParView::AddActive(const NodeId& peer, Effects& out) {
   active_.push_back(peer);
   out.Connect(peer);
   views_changed_ = true;
+}
+
+NodeId HyParView::PickVictim() {
+  if (!degree_) return rng_.Pick(active_);
+  // The best-connected neighbours lose least by losing this link; a random one among them.
+  std::vector<NodeId> best;
+  size_t most = 0;
+  for (const NodeId& peer : active_) {
+    const size_t degree = degree_(peer);
+    if (degree > most) {
+      most = degree;
+      best.clear();
+    }
+    if (degree == most) best.push_back(peer);
+  }
+  return rng_.Pick(best);
+}
+
+void HyParView::OfferPassive(const Now& now, const std::vector<NodeId>& nodes, Effects& out) {
+  for (const NodeId& node : nodes) {
+    if (passive_.size() >= config_.passive_size) break;
+    AddPassive(node);
+  }
+  if (!full() && !passive_.empty()) {
+    ScheduleRepair(now, config_.repair_delay_min, config_.repair_delay_max, out);
+  }
 }
 
 void HyParView::DropActive(const Now& now, const NodeId& peer, bool notify, Effects& out) {

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -82,6 +83,13 @@ class HyParView {
   void RequestNeighbor(const Now& now, const NodeId& peer, Effects& out);
   // Contact nodes may change at run time; they are used when the views run dry.
   void SetContacts(std::vector<NodeId> contacts);
+  // Nodes known some other way (the global membership table) fill free passive slots, so a node
+  // whose walks and shuffles brought few candidates can still fill its active view. Starts a
+  // repair if the active view has room.
+  void OfferPassive(const Now& now, const std::vector<NodeId>& nodes, Effects& out);
+  // How many links `node` has, as far as this node knows (its record in the global table). A
+  // full view evicts the neighbour with the most, so no node is left with none.
+  void SetDegreeHint(std::function<size_t(const NodeId&)> degree) { degree_ = std::move(degree); }
 
   const std::vector<NodeId>& active() const { return active_; }
   const std::vector<NodeId>& passive() const { return passive_; }
@@ -116,8 +124,9 @@ class HyParView {
   void BackOffRepair(const Now& now, Effects& out);
   void Shuffle(const Now& now, Effects& out);
 
-  // Adds `peer` to the active view (evicting a random neighbour when full) and asks for its link.
+  // Adds `peer` to the active view (evicting a neighbour when full) and asks for its link.
   void AddActive(const NodeId& peer, Effects& out);
+  NodeId PickVictim();
   // Removes `peer` from the active view into the passive one; tells it when `notify`.
   void DropActive(const Now& now, const NodeId& peer, bool notify, Effects& out);
   void AddPassive(const NodeId& node, const std::vector<NodeId>* evict_first = nullptr);
@@ -143,6 +152,7 @@ class HyParView {
   std::deque<Instant> recent_joins_;  // joins this node accepted in the last second
   std::vector<NodeId> last_shuffle_sent_;
   bool views_changed_ = false;
+  std::function<size_t(const NodeId&)> degree_;
 };
 
 }  // namespace lashup::membership

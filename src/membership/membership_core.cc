@@ -50,7 +50,12 @@ MembershipCore::MembershipCore(const CoreContext& context, MembershipConfig conf
       rng_(Rng(context.seed).Fork(2)),
       hyparview_(context.self, config_.hyparview, Rng(context.seed).Fork(1)),
       global_(context.self, config_.global),
-      detector_(config_.failure_detector, Rng(context.seed).Fork(3)) {
+      detector_(config_.failure_detector, Rng(context.seed).Fork(3)),
+      self_(context.self) {
+  hyparview_.SetDegreeHint([this](const NodeId& node) {
+    const auto it = global_.members().find(node);
+    return it == global_.members().end() ? size_t{0} : it->second.links.size();
+  });
   if (context.recovered != nullptr) {
     if (auto text = context.recovered->Get(Column::kMeta, kEpochKey)) {
       recovered_epoch_ = ParseEpoch(*text);
@@ -110,6 +115,7 @@ void MembershipCore::Start(const Now& now, Effects& out) {
   // its old neighbours without waiting for a contact.
   hyparview_.Start(now, recovered_contacts_ ? *recovered_contacts_ : config_.contacts,
                    recovered_views_, out);
+  SetVantagePoints();
   SyncViews(now, out);
   Finish(now, net_before, out);
   out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kDepartition), 0},
@@ -141,6 +147,8 @@ void MembershipCore::OnTimer(const Now& now, TimerId timer, Effects& out) {
       PublishSoon(now, out);
     } else if (timer.kind == static_cast<uint32_t>(ProbeTimer::kPublishEmpty)) {
       Publish(now, out);  // still alone after the grace (or already published otherwise)
+    } else if (timer.kind == static_cast<uint32_t>(ProbeTimer::kHoldExpiry)) {
+      ReleaseHeld(now, out);
     } else if (timer.kind == static_cast<uint32_t>(ProbeTimer::kSaveViews)) {
       save_pending_ = false;
       Persist(out);
@@ -159,6 +167,10 @@ void MembershipCore::OnConnection(const Now& now, const NodeId& peer, LinkState 
     connected_.insert(peer);
   } else {
     connected_.erase(peer);
+    // The transport gave up on a link whose peer others still reach: hold it like a broken one.
+    if (hyparview_.IsActive(peer) && detector_.ReachedOnlyThroughOthers(peer)) {
+      Hold(now, peer, out);
+    }
   }
   hyparview_.OnConnection(now, peer, state, out);
   SyncMonitored(now, out);
@@ -172,10 +184,19 @@ void MembershipCore::OnConnection(const Now& now, const NodeId& peer, LinkState 
 void MembershipCore::SetContacts(const Now& now, std::vector<NodeId> contacts, Effects& out) {
   const size_t net_before = out.net().size();
   hyparview_.SetContacts(std::move(contacts));
+  SetVantagePoints();
   WriteBatch batch;
   batch.Put(Column::kMeta, kContactsKey, JoinIds(hyparview_.contacts()));
   out.Persist(std::move(batch), Durability::kSync);
   Finish(now, net_before, out);
+}
+
+void MembershipCore::SetVantagePoints() {
+  std::vector<NodeId> vantage;
+  for (const NodeId& contact : hyparview_.contacts()) {
+    if (contact != self_) vantage.push_back(contact);
+  }
+  detector_.SetVantagePoints(std::move(vantage));
 }
 
 void MembershipCore::Persist(Effects& out) {
@@ -187,6 +208,12 @@ void MembershipCore::Persist(Effects& out) {
 }
 
 void MembershipCore::Finish(const Now& now, size_t net_before, Effects& out) {
+  MemberChanges changes = global_.TakeChanges();
+  if (!changes.added.empty()) {
+    // New members are candidates for free passive slots.
+    hyparview_.OfferPassive(now, changes.added, out);
+    SyncViews(now, out);
+  }
   if (views_dirty_) {
     views_dirty_ = false;
     if (!save_pending_) {
@@ -196,7 +223,6 @@ void MembershipCore::Finish(const Now& now, size_t net_before, Effects& out) {
     }
     out.Emit(ViewsChanged{hyparview_.active(), hyparview_.passive()});
   }
-  MemberChanges changes = global_.TakeChanges();
   for (NodeId& node : changes.added) out.Emit(MemberAdded{std::move(node)});
   for (NodeId& node : changes.changed) out.Emit(MemberChanged{std::move(node)});
   for (NodeId& node : changes.removed) out.Emit(MemberRemoved{std::move(node)});
@@ -212,20 +238,85 @@ void MembershipCore::SyncViews(const Now& now, Effects& out) {
     monitored_.erase(peer);
     hyparview_.OnPeerFailed(now, peer, out);
   }
+  for (const NodeId& peer : detector_.TakeBroken()) {
+    ++links_declared_broken_;
+    Hold(now, peer, out);
+    monitored_.erase(peer);
+    hyparview_.OnPeerFailed(now, peer, out);
+  }
   // Another node dropped one of our neighbours: check it now rather than at its next turn.
   for (const NodeId& peer : global_.TakeRetired()) {
     if (hyparview_.IsActive(peer)) detector_.ProbeNow(now, peer, out);
   }
+  if (!held_.empty() && global_.generation() != held_checked_generation_) ReleaseHeld(now, out);
   if (!hyparview_.TakeViewsChanged()) return;
   views_dirty_ = true;
   SyncMonitored(now, out);
+  if (!held_.empty()) ReleaseHeld(now, out);
   // Only a change of the active view makes a new record (the passive view is not gossiped, and
   // round trips alone would re-flood the record at every ping); the record takes the current
   // round trips along.
-  if (!publish_pending_) {
-    publish_pending_ = true;
-    out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kPublish), 0},
-                 now.mono + config_.publish_delay);
+  PublishLater(now, out);
+}
+
+void MembershipCore::PublishLater(const Now& now, Effects& out) {
+  if (publish_pending_) return;
+  publish_pending_ = true;
+  out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kPublish), 0},
+               now.mono + config_.publish_delay);
+}
+
+void MembershipCore::Hold(const Now& now, const NodeId& peer, Effects& out) {
+  const bool first = held_.empty();
+  Held& held = held_[peer];
+  held.until = now.mono + config_.hold_broken_link;
+  held.old_links.clear();
+  if (auto it = global_.members().find(peer); it != global_.members().end()) {
+    for (const GmLink& link : it->second.links) held.old_links.push_back(link.peer);
+  }
+  if (first) {
+    out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kHoldExpiry), 0},
+                 held.until);
+  }
+}
+
+bool MembershipCore::HasNewLink(const NodeId& peer, const Held& held) const {
+  const auto& members = global_.members();
+  const auto record = members.find(peer);
+  if (record == members.end()) return false;
+  for (const GmLink& link : record->second.links) {
+    if (link.peer == self_ || std::find(held.old_links.begin(), held.old_links.end(),
+                                        link.peer) != held.old_links.end()) {
+      continue;
+    }
+    const auto other = members.find(link.peer);
+    if (other == members.end()) continue;
+    const auto& back = other->second.links;
+    if (std::any_of(back.begin(), back.end(), [&](const GmLink& l) { return l.peer == peer; })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void MembershipCore::ReleaseHeld(const Now& now, Effects& out) {
+  held_checked_generation_ = global_.generation();
+  bool released = false;
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (it->second.until <= now.mono || hyparview_.IsActive(it->first) ||
+        HasNewLink(it->first, it->second)) {
+      it = held_.erase(it);
+      released = true;
+    } else {
+      ++it;
+    }
+  }
+  if (released) PublishLater(now, out);
+  if (!held_.empty()) {
+    Instant next = held_.begin()->second.until;
+    for (const auto& [peer, held] : held_) next = std::min(next, held.until);
+    out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kHoldExpiry), 0},
+                 next);
   }
 }
 
@@ -247,7 +338,7 @@ void MembershipCore::SyncMonitored(const Now& now, Effects& out) {
 
 void MembershipCore::PublishSoon(const Now& now, Effects& out) {
   publish_pending_ = false;
-  if (hyparview_.active().empty() && !published_active_.empty()) {
+  if (RecordPeers().empty() && !published_active_.empty()) {
     out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kPublishEmpty), 0},
                  now.mono + config_.empty_view_grace);
     return;
@@ -255,20 +346,27 @@ void MembershipCore::PublishSoon(const Now& now, Effects& out) {
   Publish(now, out);
 }
 
+std::vector<NodeId> MembershipCore::RecordPeers() const {
+  std::vector<NodeId> peers = hyparview_.active();
+  for (const auto& [peer, until] : held_) {
+    if (!hyparview_.IsActive(peer)) peers.push_back(peer);
+  }
+  std::sort(peers.begin(), peers.end());
+  return peers;
+}
+
 void MembershipCore::Publish(const Now& now, Effects& out) {
-  const std::vector<NodeId>& active = hyparview_.active();
-  std::vector<NodeId> sorted = active;
-  std::sort(sorted.begin(), sorted.end());
-  if (sorted == published_active_) return;
-  published_active_ = std::move(sorted);
+  std::vector<NodeId> peers = RecordPeers();
+  if (peers == published_active_) return;
+  published_active_ = peers;
   std::vector<GmLink> links;
-  for (const NodeId& peer : active) {
+  for (const NodeId& peer : peers) {
     const auto rtt = detector_.Rtt(peer);
     const auto rtt_us = rtt ? std::chrono::duration_cast<std::chrono::microseconds>(*rtt).count()
                             : int64_t{0};
     links.push_back({peer, static_cast<uint32_t>(std::clamp<int64_t>(rtt_us, 0, UINT32_MAX))});
   }
-  global_.SetLocalLinks(now, std::move(links), active, out);
+  global_.SetLocalLinks(now, std::move(links), hyparview_.active(), out);
 }
 
 void MembershipCore::Probe(const Now& now, Effects& out) {

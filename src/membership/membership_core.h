@@ -57,6 +57,13 @@ struct MembershipConfig {
   // nodes, say) keeps announcing its old links this long while it reconnects, rather than
   // flashing unreachable across the cluster.
   Duration empty_view_grace = std::chrono::seconds(1);
+  // A neighbour whose link broke while others still reach it (an asymmetric cut) stays in this
+  // node's record until it has a new link (one both ends list, to a node it was not linked to
+  // when the hold began), or this long: every node that lost its links to it at once would
+  // otherwise make it unreachable cluster-wide until it has new neighbours. A dead or hung peer
+  // is dropped at once, as before. (Only the stale records of its other old neighbours could
+  // vouch for it earlier, and they are breaking too.)
+  Duration hold_broken_link = std::chrono::seconds(10);
   // Changes of the active view within this window go out as one new record: a node's view
   // changes many times within milliseconds while a cluster forms, and each record floods the
   // whole cluster.
@@ -68,6 +75,7 @@ enum class ProbeTimer : uint32_t {
   kSaveViews = 101,
   kPublishEmpty = 102,
   kPublish = 103,
+  kHoldExpiry = 104,
 };
 
 // Messages by kind (MessageKind names), for metrics.
@@ -92,6 +100,14 @@ class MembershipCore final : public Core {
   const FailureDetector& failure_detector() const { return detector_; }
   // How many times the failure detector declared a neighbour failed.
   uint64_t peers_declared_failed() const { return peers_declared_failed_; }
+  // How many links the failure detector found broken while their peer lived.
+  uint64_t links_declared_broken() const { return links_declared_broken_; }
+  // A peer no longer active whose link this node's record still lists (see hold_broken_link).
+  struct Held {
+    Instant until;
+    std::vector<NodeId> old_links;  // the peer's links when the hold began (from the table)
+  };
+  const std::map<NodeId, Held>& held() const { return held_; }
   const MessageCounters& counters() const { return counters_; }
 
   // Replaces the contact nodes (persisted, used when the views run dry and by the prober).
@@ -103,9 +119,21 @@ class MembershipCore final : public Core {
   void SyncViews(const Now& now, Effects& out);
   // Watches the connected active neighbours, and only them.
   void SyncMonitored(const Now& now, Effects& out);
+  // Keeps the link to `peer`, which lives but can no longer be reached directly, in the record.
+  void Hold(const Now& now, const NodeId& peer, Effects& out);
+  // Releases held peers that have a new link (one they did not have when the hold began, listed
+  // on both sides), that expired, or that are active again.
+  void ReleaseHeld(const Now& now, Effects& out);
+  bool HasNewLink(const NodeId& peer, const Held& held) const;
+  // A new record within publish_delay.
+  void PublishLater(const Now& now, Effects& out);
+  // The peers the local record should list: the active view and the held peers.
+  std::vector<NodeId> RecordPeers() const;
   // Emits member events, persists changed views and counts the step's sends.
   void Finish(const Now& now, size_t net_before, Effects& out);
   void Persist(Effects& out);
+  // The contact nodes (but this one) help the failure detector's indirect probes.
+  void SetVantagePoints();
   void Probe(const Now& now, Effects& out);
   void Publish(const Now& now, Effects& out);
   // The coalescing window ended: publish, or start the grace of an emptied view.
@@ -118,6 +146,10 @@ class MembershipCore final : public Core {
   HyParView hyparview_;
   GlobalMembership global_;
   FailureDetector detector_;
+  const NodeId self_;
+  std::map<NodeId, Held> held_;
+  uint64_t held_checked_generation_ = 0;
+  uint64_t links_declared_broken_ = 0;
   // Peers whose connection is up, and the active ones among them that the detector watches:
   // a ping sent before the connection is up would be lost and count as a miss.
   std::set<NodeId> connected_;
@@ -127,7 +159,7 @@ class MembershipCore final : public Core {
   std::vector<NodeId> recovered_views_;  // active then passive, as the last run saved them
   std::optional<std::vector<NodeId>> recovered_contacts_;
   bool views_dirty_ = false;
-  std::vector<NodeId> published_active_;  // the active view the local record last announced
+  std::vector<NodeId> published_active_;  // the peers the local record last announced, sorted
   bool save_pending_ = false;
   bool publish_pending_ = false;
 };

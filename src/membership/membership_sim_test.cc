@@ -102,6 +102,52 @@ TEST(MembershipSim, AHungNodeIsDetectedQuicklyAndIdleTimeHasNoFalsePositives) {
   }
 }
 
+// The original's asymmetric case: agents in two groups cannot reach each other, while everyone
+// reaches the masters (the contacts). No live node may ever look unreachable: links across the
+// cut are found broken (helpers, a master among them, still reach the peer) and replaced, and a
+// node whose links all crossed the cut stays listed by its old neighbours until it has new ones.
+TEST(MembershipSim, AnAsymmetricCutMakesNoLiveNodeUnreachable) {
+  for (uint64_t seed : {1, 2, 3}) {
+    Cluster cluster(25, seed);
+    ASSERT_TRUE(cluster.world.RunUntil([&] { return cluster.Converged(); }, seconds(60)));
+    cluster.world.RunFor(seconds(10));
+    std::vector<NodeId> group1(cluster.ids.begin() + 3, cluster.ids.begin() + 11);
+    std::vector<NodeId> group2(cluster.ids.begin() + 11, cluster.ids.end());
+    cluster.world.Partition(group1, group2);
+    size_t crossing_at_cut = 0;
+    for (const NodeId& id : group1) {
+      for (const NodeId& peer : cluster.Core(id)->hyparview().active()) {
+        crossing_at_cut += std::count(group2.begin(), group2.end(), peer);
+      }
+    }
+    ASSERT_GT(crossing_at_cut, 0u) << "seed " << seed << ": the cut must cut something";
+    uint64_t broken = 0;
+    for (int sample = 0; sample < 300; ++sample) {
+      cluster.world.RunFor(std::chrono::milliseconds(100));
+      for (const NodeId& id : cluster.ids) {
+        const std::set<NodeId> reachable = cluster.Core(id)->global().Reachable();
+        std::string missing;
+        for (const NodeId& other : cluster.ids) {
+          if (!reachable.contains(other)) missing += " " + other.str();
+        }
+        ASSERT_EQ(reachable.size(), cluster.ids.size())
+            << id << " finds" << missing << " unreachable at sample " << sample << " seed " << seed;
+      }
+    }
+    for (const NodeId& id : cluster.ids) {
+      broken += cluster.Core(id)->links_declared_broken();
+      EXPECT_TRUE(cluster.Core(id)->held().empty()) << id << " seed " << seed;
+      const bool in1 = std::count(group1.begin(), group1.end(), id) > 0;
+      const bool in2 = std::count(group2.begin(), group2.end(), id) > 0;
+      for (const NodeId& peer : cluster.Core(id)->hyparview().active()) {
+        EXPECT_FALSE(in1 && std::count(group2.begin(), group2.end(), peer) > 0) << id << peer;
+        EXPECT_FALSE(in2 && std::count(group1.begin(), group1.end(), peer) > 0) << id << peer;
+      }
+    }
+    EXPECT_GT(broken, 0u) << "seed " << seed;
+  }
+}
+
 TEST(MembershipSim, EpochGrowsAcrossRestartsAndIsSynced) {
   Cluster cluster(5, 9);
   cluster.world.RunFor(seconds(5));
