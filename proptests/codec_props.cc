@@ -32,7 +32,8 @@ template <>
 struct Arbitrary<lashup::GmLink> {
   static Gen<lashup::GmLink> arbitrary() {
     return gen::build<lashup::GmLink>(gen::set(&lashup::GmLink::peer),
-                                      gen::set(&lashup::GmLink::rtt_us));
+                                      gen::set(&lashup::GmLink::rtt_us),
+                                      gen::set(&lashup::GmLink::held));
   }
 };
 

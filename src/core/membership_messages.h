@@ -114,9 +114,12 @@ struct GmVersion {
 };
 
 // One edge of a member's adjacency: an active neighbour and the link's measured round trip.
+// A held link is no longer open (it broke in an asymmetric cut) but its peer lives and has no
+// new link yet: it counts for reachability, not as a path to forward over.
 struct GmLink {
   NodeId peer;
   uint32_t rtt_us = 0;  // 0: not measured yet
+  bool held = false;
   friend bool operator==(const GmLink&, const GmLink&) = default;
 };
 

@@ -338,7 +338,7 @@ void MembershipCore::SyncMonitored(const Now& now, Effects& out) {
 
 void MembershipCore::PublishSoon(const Now& now, Effects& out) {
   publish_pending_ = false;
-  if (RecordPeers().empty() && !published_active_.empty()) {
+  if (RecordPeers().empty() && !published_.empty()) {
     out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kPublishEmpty), 0},
                  now.mono + config_.empty_view_grace);
     return;
@@ -348,7 +348,7 @@ void MembershipCore::PublishSoon(const Now& now, Effects& out) {
 
 std::vector<NodeId> MembershipCore::RecordPeers() const {
   std::vector<NodeId> peers = hyparview_.active();
-  for (const auto& [peer, until] : held_) {
+  for (const auto& [peer, held] : held_) {
     if (!hyparview_.IsActive(peer)) peers.push_back(peer);
   }
   std::sort(peers.begin(), peers.end());
@@ -356,16 +356,20 @@ std::vector<NodeId> MembershipCore::RecordPeers() const {
 }
 
 void MembershipCore::Publish(const Now& now, Effects& out) {
-  std::vector<NodeId> peers = RecordPeers();
-  if (peers == published_active_) return;
-  published_active_ = peers;
+  // A new record when a peer comes or goes, or a link turns held; round trips ride along.
+  std::vector<std::pair<NodeId, bool>> shape;
   std::vector<GmLink> links;
-  for (const NodeId& peer : peers) {
+  for (const NodeId& peer : RecordPeers()) {
+    const bool held = !hyparview_.IsActive(peer);
     const auto rtt = detector_.Rtt(peer);
     const auto rtt_us = rtt ? std::chrono::duration_cast<std::chrono::microseconds>(*rtt).count()
                             : int64_t{0};
-    links.push_back({peer, static_cast<uint32_t>(std::clamp<int64_t>(rtt_us, 0, UINT32_MAX))});
+    links.push_back(
+        {peer, static_cast<uint32_t>(std::clamp<int64_t>(rtt_us, 0, UINT32_MAX)), held});
+    shape.emplace_back(peer, held);
   }
+  if (shape == published_) return;
+  published_ = std::move(shape);
   global_.SetLocalLinks(now, std::move(links), hyparview_.active(), out);
 }
 

@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <set>
 #include <vector>
 
@@ -159,7 +160,8 @@ class MembershipCore final : public Core {
   std::vector<NodeId> recovered_views_;  // active then passive, as the last run saved them
   std::optional<std::vector<NodeId>> recovered_contacts_;
   bool views_dirty_ = false;
-  std::vector<NodeId> published_active_;  // the peers the local record last announced, sorted
+  // The peers the local record last announced, sorted, each with whether its link was held.
+  std::vector<std::pair<NodeId, bool>> published_;
   bool save_pending_ = false;
   bool publish_pending_ = false;
 };

@@ -137,6 +137,11 @@ TEST(MembershipSim, AnAsymmetricCutMakesNoLiveNodeUnreachable) {
     for (const NodeId& id : cluster.ids) {
       broken += cluster.Core(id)->links_declared_broken();
       EXPECT_TRUE(cluster.Core(id)->held().empty()) << id << " seed " << seed;
+      for (const auto& [node, member] : cluster.Core(id)->global().members()) {
+        for (const GmLink& link : member.links) {
+          EXPECT_FALSE(link.held) << node << "->" << link.peer << " in " << id << "'s table";
+        }
+      }
       const bool in1 = std::count(group1.begin(), group1.end(), id) > 0;
       const bool in2 = std::count(group2.begin(), group2.end(), id) > 0;
       for (const NodeId& peer : cluster.Core(id)->hyparview().active()) {

@@ -115,6 +115,7 @@ struct GmVersion {
 struct GmLink {
   peer @0 :Text;
   rttUs @1 :UInt32;
+  held @2 :Bool;
 }
 
 struct GmRecord {

@@ -78,6 +78,7 @@ struct BodyWriter {
       for (unsigned j = 0; j < record.links.size(); ++j) {
         links[j].setPeer(AsText(record.links[j].peer));
         links[j].setRttUs(record.links[j].rtt_us);
+        links[j].setHeld(record.links[j].held);
       }
     }
   }
@@ -186,7 +187,7 @@ Result<GmRecord> ReadRecord(schema::GmRecord::Reader in) {
   out.links.reserve(in.getLinks().size());
   for (auto link : in.getLinks()) {
     LASHUP_ASSIGN_OR_RETURN(NodeId peer, ReadNodeId(link.getPeer(), "gm_update.records.links"));
-    out.links.push_back({std::move(peer), link.getRttUs()});
+    out.links.push_back({std::move(peer), link.getRttUs(), link.getHeld()});
   }
   return out;
 }
