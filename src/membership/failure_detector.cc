@@ -61,6 +61,32 @@ std::vector<NodeId> FailureDetector::TakeFailed() { return std::exchange(failed_
 
 std::vector<NodeId> FailureDetector::TakeBroken() { return std::exchange(broken_, {}); }
 
+std::vector<Verdict> FailureDetector::TakeVerdicts() { return std::exchange(verdicts_, {}); }
+
+void FailureDetector::Verify(const Now& now, const NodeId& peer,
+                             const std::vector<NodeId>& neighbours, Effects& out) {
+  const std::vector<NodeId> helpers = PickHelpers(peer, neighbours);
+  if (helpers.empty()) {
+    verdicts_.push_back({peer, false});
+    return;
+  }
+  const uint64_t seq = next_seq_++;
+  const Duration wait = ProbeTimeout(config_, std::nullopt, Duration(0), local_health_);
+  for (const NodeId& helper : helpers) {
+    out.Send(helper, FdProbeRequest{peer, seq, Millis(wait)}, SendMode::kConnectFirst);
+  }
+  verifying_[seq] = Verification{peer, helpers.size(), 0};
+  out.SetTimer(Timer(FdTimer::kVerify, seq), now.mono + 2 * wait);
+}
+
+void FailureDetector::EndVerification(uint64_t seq, bool alive, Effects& out) {
+  auto it = verifying_.find(seq);
+  if (it == verifying_.end()) return;
+  verdicts_.push_back({it->second.peer, alive});
+  out.CancelTimer(Timer(FdTimer::kVerify, seq));
+  verifying_.erase(it);
+}
+
 bool FailureDetector::ReachedOnlyThroughOthers(const NodeId& peer) const {
   auto it = peers_.find(peer);
   return it != peers_.end() && it->second.direct_misses > 0;
@@ -124,10 +150,8 @@ void FailureDetector::OnAck(const Now& now, const NodeId& from, uint64_t seq, Ef
       state->rttvar = (3 * state->rttvar + Abs(*state->srtt - sample)) / 4;
       state->srtt = (7 * *state->srtt + sample) / 8;
     }
-    if (state->phase == Phase::kDirect) {
-      Health(-1);
-      state->direct_misses = 0;
-    }
+    if (state->phase == Phase::kDirect) Health(-1);
+    state->direct_misses = 0;  // even late, an answer to our own ping shows the link works
     Alive(now, from, *state, out);
     return;
   }
@@ -163,8 +187,11 @@ std::vector<NodeId> FailureDetector::PickHelpers(const NodeId& peer,
 void FailureDetector::StartIndirect(const Now& now, const NodeId& peer, Peer& state,
                                     const std::vector<NodeId>& neighbours, Effects& out) {
   // This probe's timeout, before the miss counts against our own health (which stretches the
-  // probes that follow, not this one).
-  const Duration timeout = Timeout(state);
+  // probes that follow, not this one). A link not measured yet missed against a borrowed guess
+  // that may be far too short for it (a distant peer among near ones): the helpers and we give
+  // it the cap instead, and its late ack, if it comes, measures it.
+  const Duration timeout =
+      state.srtt ? Timeout(state) : ProbeTimeout(config_, std::nullopt, Duration(0), local_health_);
   Health(+1);
   std::vector<NodeId> helpers = PickHelpers(peer, neighbours);
   state.phase = Phase::kIndirect;
@@ -193,6 +220,13 @@ bool FailureDetector::OnMessage(const Now& now, const NodeId& from, const Messag
                                              config_.timeout_cap * (1 + config_.max_local_health));
     out.SetTimer(Timer(FdTimer::kHelp, seq), now.mono + wait);
   } else if (const auto* result = std::get_if<FdProbeResult>(&message)) {
+    if (auto v = verifying_.find(result->seq);
+        v != verifying_.end() && v->second.peer == result->target) {
+      if (result->alive || ++v->second.nacks == v->second.helpers) {
+        EndVerification(result->seq, result->alive, out);
+      }
+      return true;
+    }
     Peer* state = Find(result->target);
     if (state == nullptr || state->phase != Phase::kIndirect || state->seq != result->seq) {
       return true;  // late, or for a probe already settled
@@ -225,6 +259,10 @@ void FailureDetector::OnTimer(const Now& now, const TimerId& timer,
     helping_.erase(help);
     return;
   }
+  if (kind == FdTimer::kVerify) {
+    EndVerification(timer.key, /*alive=*/false, out);
+    return;
+  }
   const NodeId* found = PeerByKey(timer.key);
   if (found == nullptr) return;
   const NodeId peer = *found;
@@ -244,6 +282,7 @@ void FailureDetector::OnTimer(const Now& now, const TimerId& timer,
       Forget(peer, out);
       return;
     case FdTimer::kHelp:
+    case FdTimer::kVerify:
       return;
   }
 }

@@ -4,8 +4,9 @@
 // acknowledged within a timeout that adapts to the link:
 //   timeout = clamp(srtt + 4 * rttvar, timeout_floor, timeout_cap) * (1 + local_health)
 // with srtt/rttvar estimated as TCP does (RFC 6298: gains 1/8 and 1/4). A new link is pinged
-// within a tenth of an interval; until its first sample it borrows the slowest srtt + 4 * rttvar
-// among this node's measured links (timeout_cap when there is none).
+// within a tenth of an interval; until its first sample its direct pings borrow the slowest
+// srtt + 4 * rttvar among this node's measured links (timeout_cap when there is none), and its
+// indirect probes use timeout_cap. An ack that comes late still counts as a sample.
 // A missed ack is not yet a failure: up to `indirect_probes` helpers (other neighbours, and one
 // vantage point such as a contact node) are asked to ping the peer (SWIM's ping-req), each
 // waiting one timeout for it; only if no helper reports it alive within two timeouts is the
@@ -45,7 +46,20 @@ struct FailureDetectorConfig {
   int broken_link_misses = 2;
 };
 
-enum class FdTimer : uint32_t { kPing = 1, kDirectTimeout = 2, kIndirectTimeout = 3, kHelp = 4 };
+enum class FdTimer : uint32_t {
+  kPing = 1,
+  kDirectTimeout = 2,
+  kIndirectTimeout = 3,
+  kHelp = 4,
+  kVerify = 5,
+};
+
+// Whether helpers found a peer alive (see FailureDetector::Verify).
+struct Verdict {
+  NodeId peer;
+  bool alive = false;
+  friend bool operator==(const Verdict&, const Verdict&) = default;
+};
 
 // The adaptive timeout, pinned by table tests.
 Duration ProbeTimeout(const FailureDetectorConfig& config, std::optional<Duration> srtt,
@@ -79,6 +93,12 @@ class FailureDetector {
   std::vector<NodeId> TakeBroken();
   // Whether the last probe of `peer` missed directly but reached it through a helper.
   bool ReachedOnlyThroughOthers(const NodeId& peer) const;
+  // Asks helpers (as for an indirect probe, waiting timeout_cap) whether `peer`, whose link is
+  // gone, still lives. The answer comes once through TakeVerdicts(): alive as soon as a helper
+  // reaches it; not alive when every helper said no, or after two waits.
+  void Verify(const Now& now, const NodeId& peer, const std::vector<NodeId>& neighbours,
+              Effects& out);
+  std::vector<Verdict> TakeVerdicts();
   int local_health() const { return local_health_; }
   // The smoothed round trip to `peer`, if measured.
   std::optional<Duration> Rtt(const NodeId& peer) const;
@@ -128,6 +148,14 @@ class FailureDetector {
   std::vector<NodeId> failed_;
   std::vector<NodeId> broken_;
   std::vector<NodeId> vantage_;
+  struct Verification {
+    NodeId peer;
+    size_t helpers = 0;
+    size_t nacks = 0;
+  };
+  std::map<uint64_t, Verification> verifying_;  // by the request's seq
+  std::vector<Verdict> verdicts_;
+  void EndVerification(uint64_t seq, bool alive, Effects& out);
 };
 
 }  // namespace lashup::membership

@@ -174,14 +174,27 @@ TEST_F(FailureDetectorTest, MissingNacksRaiseLocalHealthAndStretchTimeouts) {
 }
 
 TEST_F(FailureDetectorTest, AnUnmeasuredLinkBorrowsTheSlowestMeasuredOne) {
+  // p: one 50 ms sample (srtt 50, rttvar 25: 150 ms); q: one 100 ms sample (300 ms).
   const uint64_t seq = FirstPing(50);
-  fd_.OnMessage(At(70), N("p"), FdAck{seq}, neighbours_, out_);  // p: srtt 20, rttvar 10
+  fd_.OnMessage(At(100), N("p"), FdAck{seq}, neighbours_, out_);
+  out_.Clear();
   fd_.Monitor(At(100), N("q"), out_);
+  fd_.OnTimer(At(150), Key(out_, FdTimer::kPing), neighbours_, out_);
+  const uint64_t q_seq = Sent<FdPing>(out_)[0].second.seq;
+  fd_.OnMessage(At(250), N("q"), FdAck{q_seq}, neighbours_, out_);
+  out_.Clear();
+  fd_.Monitor(At(300), N("r"), out_);
   const TimerId ping = Key(out_, FdTimer::kPing);
   out_.Clear();
-  fd_.OnTimer(At(150), ping, neighbours_, out_);
-  // 20 + 4 * 10 = 60 ms, raised to the 100 ms floor: not the 1 s cap.
-  EXPECT_EQ(TimerAt(out_, FdTimer::kDirectTimeout), At(250).mono);
+  fd_.OnTimer(At(350), ping, neighbours_, out_);
+  EXPECT_EQ(TimerAt(out_, FdTimer::kDirectTimeout), At(350 + 300).mono);  // the slowest, not the cap
+  // Missed: the helpers get the cap, since r's own round trip is unknown.
+  const TimerId direct = Key(out_, FdTimer::kDirectTimeout);
+  out_.Clear();
+  fd_.OnTimer(At(650), direct, neighbours_, out_);
+  for (const auto& [helper, request] : Sent<FdProbeRequest>(out_)) {
+    EXPECT_EQ(request.wait_ms, 1000u) << helper;
+  }
 }
 
 TEST_F(FailureDetectorTest, AVantagePointIsAlwaysAmongTheHelpers) {
@@ -243,6 +256,58 @@ TEST_F(FailureDetectorTest, ALinkThatOnlyHelpersGetThroughIsBroken) {
     }
     t += 1000;
   }
+}
+
+// A direct ack that arrives while helpers are asked shows the direct path works: it measures
+// the link and the miss does not count toward a broken link.
+TEST_F(FailureDetectorTest, ALateDirectAckClearsTheMiss) {
+  uint64_t seq = FirstPing(50);
+  fd_.OnMessage(At(60), N("p"), FdAck{seq}, neighbours_, out_);
+  out_.Clear();
+  fd_.ProbeNow(At(1000), N("p"), out_);
+  seq = Sent<FdPing>(out_)[0].second.seq;
+  const TimerId direct = Key(out_, FdTimer::kDirectTimeout);
+  out_.Clear();
+  fd_.OnTimer(At(1100), direct, neighbours_, out_);  // missed
+  ASSERT_FALSE(Sent<FdProbeRequest>(out_).empty());
+  fd_.OnMessage(At(1150), N("p"), FdAck{seq}, neighbours_, out_);  // late, but ours
+  EXPECT_FALSE(fd_.ReachedOnlyThroughOthers(N("p")));
+  EXPECT_TRUE(fd_.TakeFailed().empty());
+  EXPECT_TRUE(fd_.TakeBroken().empty());
+}
+
+// Verify asks helpers about a peer whose link is gone: the first "alive" settles it; so do
+// nacks from every helper, or silence for two waits of the cap.
+TEST_F(FailureDetectorTest, VerifyAsksHelpersWhetherAPeerWithoutALinkLives) {
+  fd_.SetVantagePoints({N("contact")});
+  const auto requests_of = [&](int64_t at) {
+    out_.Clear();
+    fd_.Verify(At(at), N("p"), neighbours_, out_);
+    return Sent<FdProbeRequest>(out_);
+  };
+  auto requests = requests_of(0);
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].second.wait_ms, 1000u);
+  EXPECT_TRUE(fd_.TakeVerdicts().empty());
+  fd_.OnMessage(At(5), requests[1].first, FdProbeResult{N("p"), requests[1].second.seq, true},
+                neighbours_, out_);
+  EXPECT_EQ(fd_.TakeVerdicts(), (std::vector<Verdict>{{N("p"), true}}));
+
+  requests = requests_of(10);
+  for (const auto& [helper, request] : requests) {
+    fd_.OnMessage(At(20), helper, FdProbeResult{N("p"), request.seq, false}, neighbours_, out_);
+  }
+  EXPECT_EQ(fd_.TakeVerdicts(), (std::vector<Verdict>{{N("p"), false}}));
+
+  requests = requests_of(30);
+  const TimerId verify = Key(out_, FdTimer::kVerify);
+  EXPECT_EQ(TimerAt(out_, FdTimer::kVerify), At(30 + 2000).mono);
+  fd_.OnTimer(At(2030), verify, neighbours_, out_);
+  EXPECT_EQ(fd_.TakeVerdicts(), (std::vector<Verdict>{{N("p"), false}}));
+  // A late answer after the verdict changes nothing.
+  fd_.OnMessage(At(2040), requests[0].first, FdProbeResult{N("p"), requests[0].second.seq, true},
+                neighbours_, out_);
+  EXPECT_TRUE(fd_.TakeVerdicts().empty());
 }
 
 TEST_F(FailureDetectorTest, HelpsOthersWithAckOrNack) {

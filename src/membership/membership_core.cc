@@ -54,7 +54,10 @@ MembershipCore::MembershipCore(const CoreContext& context, MembershipConfig conf
       self_(context.self) {
   hyparview_.SetDegreeHint([this](const NodeId& node) {
     const auto it = global_.members().find(node);
-    return it == global_.members().end() ? size_t{0} : it->second.links.size();
+    if (it == global_.members().end()) return size_t{0};
+    const auto& links = it->second.links;  // held links are not working ones
+    return static_cast<size_t>(std::count_if(links.begin(), links.end(),
+                                             [](const GmLink& link) { return !link.held; }));
   });
   if (context.recovered != nullptr) {
     if (auto text = context.recovered->Get(Column::kMeta, kEpochKey)) {
@@ -167,9 +170,12 @@ void MembershipCore::OnConnection(const Now& now, const NodeId& peer, LinkState 
     connected_.insert(peer);
   } else {
     connected_.erase(peer);
-    // The transport gave up on a link whose peer others still reach: hold it like a broken one.
+    // The transport gave up on a link whose last probe got through only via a helper: hold it
+    // like a broken one while helpers check again whether the peer lives (it may have crashed
+    // since); a "no" releases the hold at once.
     if (hyparview_.IsActive(peer) && detector_.ReachedOnlyThroughOthers(peer)) {
       Hold(now, peer, out);
+      detector_.Verify(now, peer, hyparview_.active(), out);
     }
   }
   hyparview_.OnConnection(now, peer, state, out);
@@ -208,6 +214,11 @@ void MembershipCore::Persist(Effects& out) {
 }
 
 void MembershipCore::Finish(const Now& now, size_t net_before, Effects& out) {
+  // The end that closes a link is not told it went down: forget it here, so a peer added back
+  // later is watched only once its new link is up.
+  for (size_t i = net_before; i < out.net().size(); ++i) {
+    if (out.net()[i].kind == NetOp::Kind::kDisconnect) connected_.erase(out.net()[i].peer);
+  }
   MemberChanges changes = global_.TakeChanges();
   if (!changes.added.empty()) {
     // New members are candidates for free passive slots.
@@ -243,6 +254,9 @@ void MembershipCore::SyncViews(const Now& now, Effects& out) {
     Hold(now, peer, out);
     monitored_.erase(peer);
     hyparview_.OnPeerFailed(now, peer, out);
+  }
+  for (const Verdict& verdict : detector_.TakeVerdicts()) {
+    if (!verdict.alive && held_.erase(verdict.peer) > 0) PublishLater(now, out);
   }
   // Another node dropped one of our neighbours: check it now rather than at its next turn.
   for (const NodeId& peer : global_.TakeRetired()) {
@@ -285,14 +299,16 @@ bool MembershipCore::HasNewLink(const NodeId& peer, const Held& held) const {
   const auto record = members.find(peer);
   if (record == members.end()) return false;
   for (const GmLink& link : record->second.links) {
-    if (link.peer == self_ || std::find(held.old_links.begin(), held.old_links.end(),
-                                        link.peer) != held.old_links.end()) {
+    if (link.held || link.peer == self_ ||
+        std::find(held.old_links.begin(), held.old_links.end(), link.peer) !=
+            held.old_links.end()) {
       continue;
     }
     const auto other = members.find(link.peer);
     if (other == members.end()) continue;
     const auto& back = other->second.links;
-    if (std::any_of(back.begin(), back.end(), [&](const GmLink& l) { return l.peer == peer; })) {
+    if (std::any_of(back.begin(), back.end(),
+                    [&](const GmLink& l) { return l.peer == peer && !l.held; })) {
       return true;
     }
   }
