@@ -75,8 +75,8 @@ void FailureDetector::Verify(const Now& now, const NodeId& peer,
   for (const NodeId& helper : helpers) {
     out.Send(helper, FdProbeRequest{peer, seq, Millis(wait)}, SendMode::kConnectFirst);
   }
-  verifying_[seq] = Verification{peer, helpers.size(), 0};
-  out.SetTimer(Timer(FdTimer::kVerify, seq), now.mono + 2 * wait);
+  verifying_[seq] = Verification{peer};
+  out.SetTimer(Timer(FdTimer::kVerify, seq), now.mono + wait + wait / 2);
 }
 
 void FailureDetector::EndVerification(uint64_t seq, bool alive, Effects& out) {
@@ -222,9 +222,10 @@ bool FailureDetector::OnMessage(const Now& now, const NodeId& from, const Messag
   } else if (const auto* result = std::get_if<FdProbeResult>(&message)) {
     if (auto v = verifying_.find(result->seq);
         v != verifying_.end() && v->second.peer == result->target) {
-      if (result->alive || ++v->second.nacks == v->second.helpers) {
-        EndVerification(result->seq, result->alive, out);
-      }
+      // A helper that reaches the peer says so within a few round trips; a nack comes only after
+      // the whole wait. So the first nack with no "alive" before it settles the question, and a
+      // helper that died too (a mass failure) does not hold the answer up.
+      EndVerification(result->seq, result->alive, out);
       return true;
     }
     Peer* state = Find(result->target);

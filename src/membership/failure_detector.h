@@ -95,7 +95,8 @@ class FailureDetector {
   bool ReachedOnlyThroughOthers(const NodeId& peer) const;
   // Asks helpers (as for an indirect probe, waiting timeout_cap) whether `peer`, whose link is
   // gone, still lives. The answer comes once through TakeVerdicts(): alive as soon as a helper
-  // reaches it; not alive when every helper said no, or after two waits.
+  // reaches it; not alive at the first nack (a helper that reaches the peer answers long before
+  // any nack can come), or after one and a half waits.
   void Verify(const Now& now, const NodeId& peer, const std::vector<NodeId>& neighbours,
               Effects& out);
   std::vector<Verdict> TakeVerdicts();
@@ -150,8 +151,6 @@ class FailureDetector {
   std::vector<NodeId> vantage_;
   struct Verification {
     NodeId peer;
-    size_t helpers = 0;
-    size_t nacks = 0;
   };
   std::map<uint64_t, Verification> verifying_;  // by the request's seq
   std::vector<Verdict> verdicts_;

@@ -199,7 +199,8 @@ std::set<NodeId> GlobalMembership::Reachable() const {
     auto it = members_.find(node);
     if (it == members_.end()) continue;
     for (const GmLink& link : it->second.links) {
-      if (seen.insert(link.peer).second) stack.push_back(&*seen.find(link.peer));
+      const auto [inserted, fresh] = seen.insert(link.peer);
+      if (fresh) stack.push_back(&*inserted);
     }
   }
   return seen;

@@ -244,6 +244,14 @@ void HyParView::Repair(const Now& now, Effects& out) {
   }
   const NodeId peer = rng_.Pick(candidates);
   Erase(known_first_, peer);
+  if (active_.empty()) {
+    // Alone, with a passive view that may be full of nodes that died with our neighbours: ask a
+    // few more at once (untracked; an acceptance links us all the same), so a run of dead
+    // candidates, a neighbor timeout each, does not keep this node cut off for seconds.
+    for (const NodeId& extra : Sample(candidates, kAloneExtraRequests, &peer)) {
+      out.Send(extra, HvNeighbor{true}, SendMode::kConnectFirst);
+    }
+  }
   // High priority while the view is fragile (under half full): full nodes refuse low-priority
   // requests, and a node left with one or two links must not wait for a free slot somewhere.
   pending_ = Pending{peer, active_.size() * 2 < config_.active_size};

@@ -148,6 +148,7 @@ class HyParView {
   bool repair_scheduled_ = false;
   Duration repair_backoff_{0};  // the current periodic repair interval
   static constexpr int kQuickRetries = 3;
+  static constexpr size_t kAloneExtraRequests = 2;
   int refusals_in_row_ = 0;
   std::deque<Instant> recent_joins_;  // joins this node accepted in the last second
   std::vector<NodeId> last_shuffle_sent_;

@@ -377,6 +377,31 @@ std::string Common(const char* scenario, bool ok, const ClusterOptions& o) {
 // fail-half: after convergence, half the nodes (chosen by the seed) crash at once; their links
 // drop. Figures: reconnect_ms (the survivors form one component again, with complete
 // reachability in their tables) and detect_max_ms (no survivor's table reaches a crashed node).
+// Why the survivors are not one component yet (stderr timeline): how many still hold an active
+// link to a crashed node, how many have no neighbour, and how many their tables cannot reach.
+void PrintSurvivors(Cluster& cluster, const std::vector<NodeId>& survivors,
+                    const std::vector<NodeId>& crashed, Duration elapsed) {
+  const std::set<NodeId> dead(crashed.begin(), crashed.end());
+  size_t to_dead = 0;
+  size_t alone = 0;
+  size_t partial = 0;
+  for (const NodeId& id : survivors) {
+    const auto& active = cluster.Core(id)->hyparview().active();
+    alone += active.empty() ? 1 : 0;
+    to_dead += std::any_of(active.begin(), active.end(),
+                           [&](const NodeId& peer) { return dead.contains(peer); });
+    const std::set<NodeId>& reachable = cluster.ReachableFrom(id);
+    partial += std::all_of(survivors.begin(), survivors.end(),
+                           [&](const NodeId& other) { return reachable.contains(other); })
+                   ? 0
+                   : 1;
+  }
+  std::fprintf(stderr,
+               "[+%6.3fs] survivors: %zu link to a crashed node, %zu have no neighbour, %zu "
+               "do not reach every survivor\n",
+               elapsed.count() / 1e9, to_dead, alone, partial);
+}
+
 int RunFailHalfScenario(const std::vector<std::string>& args) {
   Prepared prepared = Prepare("fail-half", args);
   if (prepared.exit_code != 0) return prepared.exit_code;
@@ -397,6 +422,10 @@ int RunFailHalfScenario(const std::vector<std::string>& args) {
     if (!detect && NoneReachable(cluster, survivors, crashed)) detect = cluster.world.now() - start;
     if (!reconnect && OneComponentOf(cluster, survivors)) {
       reconnect = cluster.world.now() - start;
+    }
+    const auto elapsed = cluster.world.now() - start;
+    if (!options->quiet && !reconnect && elapsed % std::chrono::seconds(1) == Duration(0)) {
+      PrintSurvivors(cluster, survivors, crashed, elapsed);
     }
   }
   const bool ok = detect && reconnect;
