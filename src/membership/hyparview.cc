@@ -351,19 +351,18 @@ void HyParView::AddActive(const NodeId& peer, Effects& out) {
 }
 
 NodeId HyParView::PickVictim() {
-  if (!degree_) return rng_.Pick(active_);
-  // The best-connected neighbours lose least by losing this link; a random one among them.
-  std::vector<NodeId> best;
-  size_t most = 0;
-  for (const NodeId& peer : active_) {
-    const size_t degree = degree_(peer);
-    if (degree > most) {
-      most = degree;
-      best.clear();
+  // At random, as the paper does, but sparing neighbours with at most one link: evicting such a
+  // node cuts it off until it repairs. (Evicting the best-connected instead went wrong after a
+  // mass failure: a node just rescued from isolation still showed its dead links in the table,
+  // looked best-connected, and was evicted again and again.)
+  if (degree_) {
+    std::vector<NodeId> spare;
+    for (const NodeId& peer : active_) {
+      if (degree_(peer) >= 2) spare.push_back(peer);
     }
-    if (degree == most) best.push_back(peer);
+    if (!spare.empty()) return rng_.Pick(spare);
   }
-  return rng_.Pick(best);
+  return rng_.Pick(active_);
 }
 
 void HyParView::OfferPassive(const Now& now, const std::vector<NodeId>& nodes, Effects& out) {

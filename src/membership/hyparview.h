@@ -88,7 +88,8 @@ class HyParView {
   // repair if the active view has room.
   void OfferPassive(const Now& now, const std::vector<NodeId>& nodes, Effects& out);
   // How many links `node` has, as far as this node knows (its record in the global table). A
-  // full view evicts the neighbour with the most, so no node is left with none.
+  // full view evicts a random neighbour among those with two or more, so a node with a single
+  // link is not cut off.
   void SetDegreeHint(std::function<size_t(const NodeId&)> degree) { degree_ = std::move(degree); }
 
   const std::vector<NodeId>& active() const { return active_; }
