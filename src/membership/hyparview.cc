@@ -224,10 +224,16 @@ void HyParView::RequestNeighbor(const Now& now, const NodeId& peer, Effects& out
 }
 
 void HyParView::ScheduleRepair(const Now& now, Duration min_delay, Duration max_delay,
-                               Effects& out) {
-  if (repair_scheduled_ || pending_) return;
+                               Effects& out, bool bring_forward) {
+  if (pending_) return;
+  const Instant at = now.mono + rng_.UniformDuration(min_delay, max_delay);
+  // A scheduled round stands, unless a neighbour was just lost and that round was backed off
+  // further than this one: a node whose links break one by one (a cut) must not wait out a
+  // back-off earned while it still had half its view.
+  if (repair_scheduled_ && (!bring_forward || repair_at_ <= at)) return;
   repair_scheduled_ = true;
-  out.SetTimer(Timer(HvTimer::kRepair), now.mono + rng_.UniformDuration(min_delay, max_delay));
+  repair_at_ = at;
+  out.SetTimer(Timer(HvTimer::kRepair), at);
 }
 
 void HyParView::Repair(const Now& now, Effects& out) {
@@ -383,7 +389,8 @@ void HyParView::DropActive(const Now& now, const NodeId& peer, bool notify, Effe
   out.Disconnect(peer);
   AddPassive(peer);
   views_changed_ = true;
-  ScheduleRepair(now, config_.repair_delay_min, config_.repair_delay_max, out);
+  ScheduleRepair(now, config_.repair_delay_min, config_.repair_delay_max, out,
+                 /*bring_forward=*/true);
 }
 
 void HyParView::AddPassive(const NodeId& node, const std::vector<NodeId>* evict_first) {

@@ -120,7 +120,8 @@ class HyParView {
   void SendJoin(const Now& now, const NodeId& contact, Effects& out);
   void RetryJoin(const Now& now, Effects& out);
   void Repair(const Now& now, Effects& out);
-  void ScheduleRepair(const Now& now, Duration min_delay, Duration max_delay, Effects& out);
+  void ScheduleRepair(const Now& now, Duration min_delay, Duration max_delay, Effects& out,
+                      bool bring_forward = false);
   // The next periodic repair round, after the doubled interval.
   void BackOffRepair(const Now& now, Effects& out);
   void Shuffle(const Now& now, Effects& out);
@@ -147,6 +148,7 @@ class HyParView {
   std::vector<NodeId> known_first_;  // saved views to try first after a restart
   std::optional<Pending> pending_;   // the neighbor request in flight
   bool repair_scheduled_ = false;
+  Instant repair_at_;  // when the scheduled repair round fires
   Duration repair_backoff_{0};  // the current periodic repair interval
   static constexpr int kQuickRetries = 3;
   static constexpr size_t kAloneExtraRequests = 2;

@@ -227,6 +227,43 @@ TEST(HyParView, LostNeighbourIsReplacedFromThePassiveViewAfterAJitteredDelay) {
   hv.CheckInvariants();
 }
 
+// Refusals back the periodic repair off (doubling); losing a neighbour brings it forward again,
+// so a node whose links break one by one does not wait out a back-off it earned while it still
+// had half its view.
+TEST(HyParView, LosingANeighbourBringsABackedOffRepairForward) {
+  HyParView hv = WithActive({N("a"), N("b")});  // 2 of 3: not fragile, so requests are low
+  Effects out;
+  hv.OnMessage(At(10), N("x"), HvShuffleReply{{N("p"), N("q"), N("r"), N("s")}}, out);
+  const TimerId repair{Component::kHyParView, static_cast<uint32_t>(HvTimer::kRepair), 0};
+  const auto ms = [](Instant at) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+  };
+  int64_t due = 100;
+  int64_t delay = 0;
+  for (int round = 0; round < 8; ++round) {
+    out.Clear();
+    hv.OnTimer(At(due), repair, out);
+    NodeId asked;
+    for (const NetOp& op : out.net()) {
+      if (std::holds_alternative<HvNeighbor>(op.message)) asked = op.peer;
+    }
+    ASSERT_TRUE(asked.valid()) << "round " << round;
+    out.Clear();
+    hv.OnMessage(At(due + 1), asked, HvNeighborReply{false, {}}, out);
+    const auto next = TimerAt(out, HvTimer::kRepair);
+    ASSERT_TRUE(next.has_value()) << "round " << round;
+    delay = ms(*next) - (due + 1);
+    due = ms(*next);
+  }
+  EXPECT_GE(delay, 4000);  // backed off
+  out.Clear();
+  hv.OnConnection(At(due - delay + 10), N("a"), LinkState::kDown, out);
+  const auto sooner = TimerAt(out, HvTimer::kRepair);
+  ASSERT_TRUE(sooner.has_value());
+  EXPECT_LE(ms(*sooner), due - delay + 10 + 200);
+  hv.CheckInvariants();
+}
+
 TEST(HyParView, AcceptedNeighborReplyLinksAndRefusalWidensThePassiveView) {
   HyParView hv = WithActive({N("a")});
   Effects out;
