@@ -42,6 +42,9 @@ class MemberNode {
     config.listen = "127.0.0.1:" + std::to_string(port_);
     config.tls = tls_;
     config.limits = testing::FastLimits();
+    // Longer than the failure detector needs (Local preset: well under 2 s), so a frozen peer
+    // is found by missed pings, not by the transport's idle timeout (which raced it under TSan).
+    config.limits.idle_timeout = 10s;
     config.reconnect_backoff_min = 20ms;
     config.reconnect_backoff_max = 200ms;
     config.check_invariants = true;
