@@ -48,6 +48,10 @@ Duration FailureDetector::Timeout(const Peer& state) const {
   return ProbeTimeout(config_, prior, Duration(0), local_health_);
 }
 
+Duration FailureDetector::CapTimeout() const {
+  return ProbeTimeout(config_, std::nullopt, Duration(0), local_health_);
+}
+
 void FailureDetector::Health(int delta) {
   local_health_ = std::clamp(local_health_ + delta, 0, config_.max_local_health);
 }
@@ -71,7 +75,7 @@ void FailureDetector::Verify(const Now& now, const NodeId& peer,
     return;
   }
   const uint64_t seq = next_seq_++;
-  const Duration wait = ProbeTimeout(config_, std::nullopt, Duration(0), local_health_);
+  const Duration wait = CapTimeout();
   for (const NodeId& helper : helpers) {
     out.Send(helper, FdProbeRequest{peer, seq, Millis(wait)}, SendMode::kConnectFirst);
   }
@@ -191,7 +195,7 @@ void FailureDetector::StartIndirect(const Now& now, const NodeId& peer, Peer& st
   // that may be far too short for it (a distant peer among near ones): the helpers and we give
   // it the cap instead, and its late ack, if it comes, measures it.
   const Duration timeout =
-      state.srtt ? Timeout(state) : ProbeTimeout(config_, std::nullopt, Duration(0), local_health_);
+      state.srtt ? Timeout(state) : CapTimeout();
   Health(+1);
   std::vector<NodeId> helpers = PickHelpers(peer, neighbours);
   state.phase = Phase::kIndirect;

@@ -131,6 +131,8 @@ class FailureDetector {
   void StartIndirect(const Now& now, const NodeId& peer, Peer& state,
                      const std::vector<NodeId>& neighbours, Effects& out);
   Duration Timeout(const Peer& state) const;
+  // The timeout with no round trip known: timeout_cap, stretched by local health.
+  Duration CapTimeout() const;
   void Health(int delta);
   TimerId Timer(FdTimer kind, uint64_t key) const {
     return {Component::kFailureDetector, static_cast<uint32_t>(kind), key};

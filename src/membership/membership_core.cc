@@ -36,6 +36,10 @@ std::vector<NodeId> SplitIds(const std::string& text) {
   return out;
 }
 
+TimerId Timer(ProbeTimer kind) {
+  return {Component::kMembership, static_cast<uint32_t>(kind), 0};
+}
+
 std::optional<uint64_t> ParseEpoch(const std::string& text) {
   uint64_t value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -121,7 +125,7 @@ void MembershipCore::Start(const Now& now, Effects& out) {
   SetVantagePoints();
   SyncViews(now, out);
   Finish(now, net_before, out);
-  out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kDepartition), 0},
+  out.SetTimer(Timer(ProbeTimer::kDepartition),
                now.mono + rng_.UniformDuration(config_.first_probe, 2 * config_.first_probe));
 }
 
@@ -229,7 +233,7 @@ void MembershipCore::Finish(const Now& now, size_t net_before, Effects& out) {
     views_dirty_ = false;
     if (!save_pending_) {
       save_pending_ = true;
-      out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kSaveViews), 0},
+      out.SetTimer(Timer(ProbeTimer::kSaveViews),
                    now.mono + config_.save_views_delay);
     }
     out.Emit(ViewsChanged{hyparview_.active(), hyparview_.passive()});
@@ -276,7 +280,7 @@ void MembershipCore::SyncViews(const Now& now, Effects& out) {
 void MembershipCore::PublishLater(const Now& now, Effects& out) {
   if (publish_pending_) return;
   publish_pending_ = true;
-  out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kPublish), 0},
+  out.SetTimer(Timer(ProbeTimer::kPublish),
                now.mono + config_.publish_delay);
 }
 
@@ -289,7 +293,7 @@ void MembershipCore::Hold(const Now& now, const NodeId& peer, Effects& out) {
     for (const GmLink& link : it->second.links) held.old_links.push_back(link.peer);
   }
   if (first) {
-    out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kHoldExpiry), 0},
+    out.SetTimer(Timer(ProbeTimer::kHoldExpiry),
                  held.until);
   }
 }
@@ -331,7 +335,7 @@ void MembershipCore::ReleaseHeld(const Now& now, Effects& out) {
   if (!held_.empty()) {
     Instant next = held_.begin()->second.until;
     for (const auto& [peer, held] : held_) next = std::min(next, held.until);
-    out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kHoldExpiry), 0},
+    out.SetTimer(Timer(ProbeTimer::kHoldExpiry),
                  next);
   }
 }
@@ -355,7 +359,7 @@ void MembershipCore::SyncMonitored(const Now& now, Effects& out) {
 void MembershipCore::PublishSoon(const Now& now, Effects& out) {
   publish_pending_ = false;
   if (RecordPeers().empty() && !published_.empty()) {
-    out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kPublishEmpty), 0},
+    out.SetTimer(Timer(ProbeTimer::kPublishEmpty),
                  now.mono + config_.empty_view_grace);
     return;
   }
@@ -405,7 +409,7 @@ void MembershipCore::Probe(const Now& now, Effects& out) {
   const auto share = half * static_cast<int64_t>(unreachable.size() + 1) /
                      static_cast<int64_t>(std::max<size_t>(reachable.size(), 1));
   const Duration base = std::clamp<Duration>(share, config_.min_probe_interval, half);
-  out.SetTimer({Component::kMembership, static_cast<uint32_t>(ProbeTimer::kDepartition), 0},
+  out.SetTimer(Timer(ProbeTimer::kDepartition),
                now.mono + rng_.UniformDuration(base, 2 * base));
 }
 
