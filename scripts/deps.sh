@@ -6,7 +6,7 @@ set -euo pipefail
 set_name=${1:-test}
 packages=(cmake ninja-build g++ capnproto libcapnp-dev libasio-dev libssl-dev)
 if [ "$set_name" = "test" ]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev clang libclang-rt-14-dev)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libboost-graph-dev clang libclang-rt-14-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,8 @@
 #ifndef LASHUP_CORE_EVENT_H_
 #define LASHUP_CORE_EVENT_H_
 
+#include <cstdint>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -39,7 +41,30 @@ struct MemberRemoved {
   friend bool operator==(const MemberRemoved&, const MemberRemoved&) = default;
 };
 
-using Event = std::variant<RttMeasured, ViewsChanged, MemberAdded, MemberChanged, MemberRemoved>;
+// Routing (src/routing): this node's shortest-path tree changed. Rate-limited, but the last
+// state is always delivered. Sorted lists; `reachable` includes this node.
+struct RoutesChanged {
+  std::vector<NodeId> reachable;
+  std::vector<NodeId> unreachable;
+  // Since the previous RoutesChanged (the first one compares with "only this node").
+  std::vector<NodeId> became_reachable;
+  std::vector<NodeId> became_unreachable;
+  friend bool operator==(const RoutesChanged&, const RoutesChanged&) = default;
+};
+
+// Multicast (src/routing): a message on a topic this node subscribes to, delivered once per
+// (origin, incarnation, sequence).
+struct McDelivered {
+  NodeId origin;
+  uint64_t incarnation = 0;
+  uint64_t seq = 0;
+  std::string topic;
+  std::vector<uint8_t> payload;
+  friend bool operator==(const McDelivered&, const McDelivered&) = default;
+};
+
+using Event = std::variant<RttMeasured, ViewsChanged, MemberAdded, MemberChanged, MemberRemoved,
+                           RoutesChanged, McDelivered>;
 
 }  // namespace lashup
 
