@@ -84,12 +84,26 @@ inline Gen<lashup::Message> MembershipMessage() {
       gen::construct<Message>(gen::build<GmDigest>(gen::set(&GmDigest::entries))));
 }
 
+Gen<lashup::Message> MulticastMessage() {
+  using namespace lashup;
+  // Topics are 1..kMaxMcTopicBytes bytes; the codec refuses others (see the hostile tests).
+  const auto topic = gen::suchThat(gen::arbitrary<std::string>(), [](const std::string& t) {
+    return !t.empty() && t.size() <= kMaxMcTopicBytes;
+  });
+  return gen::oneOf(
+      gen::construct<Message>(gen::build<McPacket>(
+          gen::set(&McPacket::origin), gen::set(&McPacket::incarnation), gen::set(&McPacket::seq),
+          gen::set(&McPacket::topic, topic), gen::set(&McPacket::ttl), gen::set(&McPacket::root),
+          gen::set(&McPacket::hop_seq), gen::set(&McPacket::payload))),
+      gen::construct<Message>(gen::build<McAck>(gen::set(&McAck::hop_seqs))));
+}
+
 template <>
 struct Arbitrary<lashup::Message> {
   static Gen<lashup::Message> arbitrary() {
     using lashup::Message;
     return gen::oneOf(
-        MembershipMessage(),
+        MembershipMessage(), MulticastMessage(),
         gen::construct<Message>(gen::build<lashup::Ping>(gen::set(&lashup::Ping::nonce),
                                                          gen::set(&lashup::Ping::sent_at_ns))),
         gen::construct<Message>(

@@ -302,8 +302,10 @@ TEST(MessageTest, KindNames) {
   EXPECT_EQ(MessageKind(FdProbeResult{}), "fd_probe_result");
   EXPECT_EQ(MessageKind(GmUpdate{}), "gm_update");
   EXPECT_EQ(MessageKind(GmDigest{}), "gm_digest");
+  EXPECT_EQ(MessageKind(McPacket{}), "mc_packet");
+  EXPECT_EQ(MessageKind(McAck{}), "mc_ack");
   // Names cover every alternative, so a new message must get one.
-  static_assert(std::variant_size_v<Message> == 17,
+  static_assert(std::variant_size_v<Message> == 19,
                 "a new Message alternative needs a name check here");
 }
 

@@ -21,6 +21,8 @@ struct KindName {
   std::string_view operator()(const FdProbeResult&) const { return "fd_probe_result"; }
   std::string_view operator()(const GmUpdate&) const { return "gm_update"; }
   std::string_view operator()(const GmDigest&) const { return "gm_digest"; }
+  std::string_view operator()(const McPacket&) const { return "mc_packet"; }
+  std::string_view operator()(const McAck&) const { return "mc_ack"; }
 };
 
 }  // namespace

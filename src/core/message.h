@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/membership_messages.h"
+#include "core/multicast_messages.h"
 #include "lashup/types.h"
 
 namespace lashup {
@@ -45,7 +46,7 @@ struct TestData {
 using Message =
     std::variant<Ping, Pong, TestData, HvJoin, HvJoinReply, HvForwardJoin, HvNeighbor,
                  HvNeighborReply, HvDisconnect, HvShuffle, HvShuffleReply, FdPing, FdAck,
-                 FdProbeRequest, FdProbeResult, GmUpdate, GmDigest>;
+                 FdProbeRequest, FdProbeResult, GmUpdate, GmDigest, McPacket, McAck>;
 
 // Stable, human-readable name of the message's alternative ("ping", "pong", ...), for logs,
 // metrics and traces.

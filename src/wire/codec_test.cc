@@ -19,6 +19,8 @@ std::vector<Message> SampleMessages() {
       Pong{7, -5},
       TestData{"label", {0, 1, 2, 255}, {NodeId::FromLiteral("a"), NodeId::FromLiteral("b@1.2")}},
       TestData{},
+      McPacket{NodeId::FromLiteral("o"), 3, 9, "kv", 31, NodeId::FromLiteral("r"), 77, {1, 2}},
+      McAck{{1, 2, UINT64_MAX}},
   };
 }
 
@@ -102,6 +104,21 @@ TEST(CodecTest, RejectsInvalidNodeIdInsideMessage) {
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(decoded.status().message().find("test_data.nodes"), std::string::npos);
+}
+
+TEST(CodecTest, RejectsMulticastTopicsEmptyOrTooLong) {
+  for (const size_t size : {size_t{0}, kMaxMcTopicBytes + 1}) {
+    auto bytes = RawEnvelope(kProtocolVersion, "node-1", [size](auto root) {
+      auto packet = root.getBody().initMcPacket();
+      packet.setOrigin("o");
+      packet.setRoot("o");
+      packet.setTopic(std::string(size, 't'));
+    });
+    auto decoded = DecodeEnvelope(bytes);
+    ASSERT_FALSE(decoded.ok()) << size;
+    EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(decoded.status().message().find("mc_packet.topic"), std::string::npos);
+  }
 }
 
 TEST(CodecTest, RejectsEmptyAndMisalignedAndTrailingBytes) {

@@ -31,6 +31,8 @@ struct Envelope {
     fdProbeResult @16 :FdProbeResult;
     gmUpdate @17 :GmUpdate;
     gmDigest @18 :GmDigest;
+    mcPacket @19 :McPacket;
+    mcAck @20 :McAck;
   }
 }
 
@@ -135,6 +137,23 @@ struct GmDigestEntry {
 
 struct GmDigest {
   entries @0 :List(GmDigestEntry);
+}
+
+# Multicast (src/core/multicast_messages.h explains each; docs/routing.md when it is sent).
+
+struct McPacket {
+  origin @0 :Text;
+  incarnation @1 :UInt64;
+  seq @2 :UInt64;
+  topic @3 :Text;
+  ttl @4 :UInt32;
+  root @5 :Text;
+  hopSeq @6 :UInt64;
+  payload @7 :Data;
+}
+
+struct McAck {
+  hopSeqs @0 :List(UInt64);
 }
 
 # The transport handshake: the first frame each side sends on a connection, after TLS. The

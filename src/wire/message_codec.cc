@@ -90,6 +90,22 @@ struct BodyWriter {
     }
   }
 
+  void operator()(const McPacket& m) {
+    auto out = body.initMcPacket();
+    out.setOrigin(AsText(m.origin));
+    out.setIncarnation(m.incarnation);
+    out.setSeq(m.seq);
+    out.setTopic(capnp::Text::Reader(m.topic.data(), m.topic.size()));
+    out.setTtl(m.ttl);
+    out.setRoot(AsText(m.root));
+    out.setHopSeq(m.hop_seq);
+    out.setPayload(capnp::Data::Reader(m.payload.data(), m.payload.size()));
+  }
+  void operator()(const McAck& m) {
+    auto seqs = body.initMcAck().initHopSeqs(Count(m.hop_seqs.size()));
+    for (unsigned i = 0; i < m.hop_seqs.size(); ++i) seqs.set(i, m.hop_seqs[i]);
+  }
+
   void operator()(const Ping& m) {
     auto out = body.initPing();
     out.setNonce(m.nonce);
@@ -212,6 +228,31 @@ Result<Message> ReadGmDigest(schema::GmDigest::Reader in) {
   return Message(std::move(out));
 }
 
+Result<Message> ReadMcPacket(schema::McPacket::Reader in) {
+  McPacket out;
+  LASHUP_ASSIGN_OR_RETURN(out.origin, ReadNodeId(in.getOrigin(), "mc_packet.origin"));
+  LASHUP_ASSIGN_OR_RETURN(out.root, ReadNodeId(in.getRoot(), "mc_packet.root"));
+  auto topic = in.getTopic();
+  if (topic.size() == 0 || topic.size() > kMaxMcTopicBytes) {
+    return InvalidArgumentError("mc_packet.topic: " + std::to_string(topic.size()) +
+                                " bytes, want 1.." + std::to_string(kMaxMcTopicBytes));
+  }
+  out.topic.assign(topic.begin(), topic.size());
+  out.incarnation = in.getIncarnation();
+  out.seq = in.getSeq();
+  out.ttl = in.getTtl();
+  out.hop_seq = in.getHopSeq();
+  auto payload = in.getPayload();
+  out.payload.assign(payload.begin(), payload.end());
+  return Message(std::move(out));
+}
+
+Result<Message> ReadMcAck(schema::McAck::Reader in) {
+  McAck out;
+  out.hop_seqs.assign(in.getHopSeqs().begin(), in.getHopSeqs().end());
+  return Message(std::move(out));
+}
+
 Result<Message> ReadTestData(schema::TestData::Reader in) {
   TestData out;
   auto label = in.getLabel();
@@ -273,6 +314,10 @@ Result<Message> ReadBody(schema::Envelope::Body::Reader body) {
       return ReadGmUpdate(body.getGmUpdate());
     case schema::Envelope::Body::GM_DIGEST:
       return ReadGmDigest(body.getGmDigest());
+    case schema::Envelope::Body::MC_PACKET:
+      return ReadMcPacket(body.getMcPacket());
+    case schema::Envelope::Body::MC_ACK:
+      return ReadMcAck(body.getMcAck());
   }
   return UnimplementedError("unknown message kind " +
                             std::to_string(static_cast<unsigned>(body.which())) +
