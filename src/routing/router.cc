@@ -192,6 +192,15 @@ std::vector<NodeId> Router::Children(const NodeId& root, const NodeId& of) {
   return names;
 }
 
+std::vector<NodeId> Router::OpenLinks() const {
+  std::vector<NodeId> names;
+  for (const Edge& e : graph_.Out(self_vertex_)) {
+    if (e.weight < config_.held_weight) names.push_back(graph_.Name(e.to));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 void Router::LocalMaybeChanged(const Now& now, Effects& out) {
   if (local_ || notify_armed_) return;  // unaltered, or a notice is already due
   if (last_notify_ && now.mono < *last_notify_ + config_.event_interval) {

@@ -87,6 +87,9 @@ class Router {
   // The nodes `of` forwards to in `root`'s tree, sorted.
   std::vector<NodeId> Children(const NodeId& root, const NodeId& of);
 
+  // This node's open links as its own record lists them (held ones excluded), sorted.
+  std::vector<NodeId> OpenLinks() const;
+
   const RouterStats& stats() const { return stats_; }
   size_t cached_trees() const { return cache_.size(); }
 

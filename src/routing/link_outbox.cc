@@ -1,0 +1,70 @@
+#include "routing/link_outbox.h"
+
+#include <algorithm>
+
+namespace lashup::routing {
+
+Duration LinkOutbox::Rto() const {
+  if (!srtt_) return config_.initial_rto;
+  return std::clamp(*srtt_ + 4 * rttvar_, config_.min_rto, config_.max_rto);
+}
+
+size_t LinkOutbox::Send(Instant now, McPacket& packet) {
+  size_t given_up = 0;
+  if (pending_.size() >= config_.max_unacked && !pending_.empty()) {
+    pending_.erase(pending_.begin());
+    given_up = 1;
+  }
+  packet.hop_seq = next_hop_seq_++;
+  pending_.emplace(packet.hop_seq, Pending{packet, now, now + Rto(), 0});
+  return given_up;
+}
+
+void LinkOutbox::Ack(Instant now, uint64_t hop_seq) {
+  auto it = pending_.find(hop_seq);
+  if (it == pending_.end()) return;  // a duplicate ack, or one for a copy given up
+  if (it->second.resends == 0) {
+    // RFC 6298's smoothing: alpha 1/8, beta 1/4.
+    const Duration sample = now - it->second.sent;
+    if (!srtt_) {
+      srtt_ = sample;
+      rttvar_ = sample / 2;
+    } else {
+      const Duration error = sample > *srtt_ ? sample - *srtt_ : *srtt_ - sample;
+      rttvar_ = (3 * rttvar_ + error) / 4;
+      *srtt_ = (7 * *srtt_ + sample) / 8;
+    }
+  }
+  pending_.erase(it);
+}
+
+std::vector<McPacket> LinkOutbox::Due(Instant now, size_t& given_up) {
+  std::vector<McPacket> resend;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    Pending& p = it->second;
+    if (p.due > now) {
+      ++it;
+      continue;
+    }
+    if (p.resends >= config_.max_retransmits) {
+      ++given_up;
+      it = pending_.erase(it);
+      continue;
+    }
+    ++p.resends;
+    p.due = now + Rto() * (1 << std::min<uint32_t>(p.resends, 10));
+    resend.push_back(p.packet);
+    ++it;
+  }
+  return resend;
+}
+
+std::optional<Instant> LinkOutbox::NextDue() const {
+  std::optional<Instant> next;
+  for (const auto& [seq, p] : pending_) {
+    if (!next || p.due < *next) next = p.due;
+  }
+  return next;
+}
+
+}  // namespace lashup::routing

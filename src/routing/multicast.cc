@@ -1,0 +1,230 @@
+#include "routing/multicast.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace lashup::routing {
+namespace {
+
+// FNV-1a: a stable hash of a copy's (origin, incarnation, seq, root), for the forward memory.
+uint64_t Fnv(uint64_t h, const void* data, size_t size) {
+  const auto* bytes = static_cast<const uint8_t*>(data);
+  for (size_t i = 0; i < size; ++i) h = (h ^ bytes[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+uint64_t CopyKey(const McPacket& p) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  h = Fnv(h, p.origin.str().data(), p.origin.str().size() + 1);  // with the terminating NUL
+  h = Fnv(h, &p.incarnation, sizeof(p.incarnation));
+  h = Fnv(h, &p.seq, sizeof(p.seq));
+  return Fnv(h, p.root.str().data(), p.root.str().size());
+}
+
+TimerId RetransmitTimer(uint64_t link_id) {
+  return {Component::kMulticast, static_cast<uint32_t>(MulticastTimer::kRetransmit), link_id};
+}
+
+}  // namespace
+
+Multicast::Multicast(NodeId self, MulticastConfig config, uint64_t seed)
+    : self_(std::move(self)), config_(config), rng_(seed) {}
+
+void Multicast::Start(uint64_t incarnation) {
+  started_ = true;
+  incarnation_ = incarnation;
+}
+
+Result<uint64_t> Multicast::Send(const Now& now, const std::string& topic,
+                                 std::vector<uint8_t> payload, Router& router, Effects& out) {
+  if (!started_) return FailedPreconditionError("multicast before the node started");
+  if (topic.empty() || topic.size() > kMaxMcTopicBytes) {
+    return InvalidArgumentError("multicast topic of " + std::to_string(topic.size()) +
+                                " bytes; want 1.." + std::to_string(kMaxMcTopicBytes));
+  }
+  if (payload.size() > config_.max_payload_bytes) {
+    return InvalidArgumentError("multicast payload of " + std::to_string(payload.size()) +
+                                " bytes; the limit is " +
+                                std::to_string(config_.max_payload_bytes));
+  }
+  McPacket packet;
+  packet.origin = self_;
+  packet.incarnation = incarnation_;
+  packet.seq = next_seq_++;
+  packet.topic = topic;
+  packet.ttl = config_.ttl;
+  packet.payload = std::move(payload);
+  ++stats_.sent;
+  // The origin forwards in every tree itself (it is in each), and hands each extra tree to its
+  // root, which forwards to the rest of its children (skipping the origin, which has it).
+  std::vector<NodeId> roots = ExtraRoots(router);
+  roots.insert(roots.begin(), self_);
+  for (const NodeId& root : roots) {
+    packet.root = root;
+    if (root != self_) SendOnLink(now, root, packet, out);
+    Forward(now, nullptr, packet, router, out);
+  }
+  return packet.seq;
+}
+
+std::vector<NodeId> Multicast::ExtraRoots(Router& router) {
+  std::vector<NodeId> candidates;
+  for (const NodeId& peer : router.OpenLinks()) {
+    if (connected_.contains(peer)) candidates.push_back(peer);
+  }
+  rng_.Shuffle(candidates);
+  if (candidates.size() > config_.extra_trees) candidates.resize(config_.extra_trees);
+  return candidates;
+}
+
+bool Multicast::OnMessage(const Now& now, const NodeId& from, const Message& message,
+                          Router& router, Effects& out) {
+  if (const auto* packet = std::get_if<McPacket>(&message)) {
+    OnPacket(now, from, *packet, router, out);
+    return true;
+  }
+  if (const auto* ack = std::get_if<McAck>(&message)) {
+    OnAck(now, from, *ack);
+    return true;
+  }
+  return false;
+}
+
+void Multicast::OnPacket(const Now& now, const NodeId& from, const McPacket& packet,
+                         Router& router, Effects& out) {
+  // Acknowledge every copy, duplicates too: the ack of the first may have been lost.
+  if (packet.hop_seq != 0) {
+    out.Send(from, McAck{{packet.hop_seq}});
+    ++stats_.acks_sent;
+  }
+  if (packet.origin != self_) {
+    switch (windows_[packet.origin].Accept(packet.incarnation, packet.seq)) {
+      case DeliveryWindow::Verdict::kNew:
+        if (topics_.contains(packet.topic)) {
+          ++stats_.delivered;
+          out.Emit(McDelivered{packet.origin, packet.incarnation, packet.seq, packet.topic,
+                               packet.payload});
+        } else {
+          ++stats_.unsubscribed;
+        }
+        break;
+      case DeliveryWindow::Verdict::kDuplicate:
+        ++stats_.duplicates;
+        break;
+      case DeliveryWindow::Verdict::kTooOld:
+      case DeliveryWindow::Verdict::kOldIncarnation:
+        ++stats_.too_old;
+        return;  // so old that forwarding it would only spread duplicates
+    }
+  }
+  if (packet.ttl == 0) {
+    ++stats_.ttl_expired;
+    return;
+  }
+  McPacket next = packet;
+  --next.ttl;
+  Forward(now, &from, std::move(next), router, out);
+}
+
+bool Multicast::MarkForwarded(const McPacket& packet) {
+  const uint64_t key = CopyKey(packet);
+  if (!forwarded_.insert(key).second) return false;
+  forwarded_order_.push_back(key);
+  if (forwarded_order_.size() > config_.forward_memory) {
+    forwarded_.erase(forwarded_order_.front());
+    forwarded_order_.pop_front();
+  }
+  return true;
+}
+
+void Multicast::Forward(const Now& now, const NodeId* from, McPacket packet, Router& router,
+                        Effects& out) {
+  if (!MarkForwarded(packet)) return;
+  const ShortestPathTree* tree = router.Tree(packet.root);
+  const std::optional<Vertex> self = router.graph().Find(self_);
+  if (tree == nullptr || !self || !tree->Reaches(*self)) {
+    ++stats_.off_tree;  // this node's graph does not place it in that tree (yet)
+    return;
+  }
+  std::vector<NodeId> children;
+  for (Vertex child : tree->Children(*self)) children.push_back(router.graph().Name(child));
+  std::sort(children.begin(), children.end());  // the send order must not depend on numbering
+  for (const NodeId& child : children) {
+    // Whoever sent us this copy has it already (a parent, or the origin handing a tree to its
+    // root); the origin forwarded in every tree itself.
+    if ((from != nullptr && child == *from) || child == packet.origin) continue;
+    if (!connected_.contains(child)) {
+      ++stats_.unconnected_children;
+      continue;
+    }
+    ++stats_.forwarded;
+    SendOnLink(now, child, packet, out);
+  }
+}
+
+void Multicast::SendOnLink(const Now& now, const NodeId& peer, McPacket packet, Effects& out) {
+  auto [it, fresh] = links_.try_emplace(peer, Link{next_link_id_, LinkOutbox(config_.retransmit),
+                                                   std::nullopt});
+  if (fresh) link_by_id_.emplace(next_link_id_++, peer);
+  Link& link = it->second;
+  stats_.given_up += link.outbox.Send(now.mono, packet);
+  out.Send(peer, std::move(packet));
+  ArmTimer(link, out);
+}
+
+void Multicast::ArmTimer(Link& link, Effects& out) {
+  const std::optional<Instant> due = link.outbox.NextDue();
+  if (!due) {
+    if (link.timer_at) out.CancelTimer(RetransmitTimer(link.id));
+    link.timer_at.reset();
+    return;
+  }
+  if (link.timer_at && *link.timer_at <= *due) return;  // it fires first; the handler re-arms
+  link.timer_at = *due;
+  out.SetTimer(RetransmitTimer(link.id), *due);
+}
+
+void Multicast::OnAck(const Now& now, const NodeId& from, const McAck& ack) {
+  auto it = links_.find(from);
+  if (it == links_.end()) return;
+  for (uint64_t hop_seq : ack.hop_seqs) it->second.outbox.Ack(now.mono, hop_seq);
+  // The timer stays armed; when it fires early it finds nothing due and re-arms.
+}
+
+void Multicast::OnTimer(const Now& now, const TimerId& timer, Effects& out) {
+  if (timer.kind != static_cast<uint32_t>(MulticastTimer::kRetransmit)) return;
+  auto id = link_by_id_.find(timer.key);
+  if (id == link_by_id_.end()) return;
+  Link& link = links_.at(id->second);
+  link.timer_at.reset();
+  size_t given_up = 0;
+  for (McPacket& packet : link.outbox.Due(now.mono, given_up)) {
+    ++stats_.retransmitted;
+    out.Send(id->second, std::move(packet));
+  }
+  stats_.given_up += given_up;
+  ArmTimer(link, out);
+}
+
+void Multicast::OnConnection(const NodeId& peer, LinkState state) {
+  if (state == LinkState::kUp) {
+    connected_.insert(peer);
+    return;
+  }
+  connected_.erase(peer);
+  // Copies waiting for this peer's ack are given up: a new connection starts a new numbering,
+  // and the extra trees cover what was under way.
+  auto it = links_.find(peer);
+  if (it == links_.end()) return;
+  stats_.given_up += it->second.outbox.unacked();
+  link_by_id_.erase(it->second.id);
+  links_.erase(it);
+}
+
+size_t Multicast::unacked() const {
+  size_t n = 0;
+  for (const auto& [peer, link] : links_) n += link.outbox.unacked();
+  return n;
+}
+
+}  // namespace lashup::routing

@@ -1,0 +1,134 @@
+// Multicast: tree multicast over the membership graph, with topics and exactly-once delivery.
+//
+// Contract: Send(topic, payload) numbers a message (origin, incarnation, seq) and sends it
+// down this node's shortest-path tree and down `extra_trees` more, rooted at random open
+// neighbours. A packet carries the message and the root of the tree it follows, never the tree:
+// each receiver forwards it to its own children in that root's tree, computed from its own copy
+// of the graph (the Router), so nodes agree as far as their graphs agree and the extra trees
+// cover the rest while the graph is in flux. Every hop is acknowledged; a parent resends a copy
+// its child did not acknowledge (LinkOutbox), so lost packets are repaired where they were lost.
+// A receiver delivers each message at most once (DeliveryWindow) and only on topics it
+// subscribes to; the origin does not deliver its own. Each (message, tree) is forwarded once.
+// Nothing is replayed to late subscribers, and there is no ordering guarantee. Memory is
+// bounded: a window per origin (dropped when the origin leaves the table), a bounded memory of
+// forwarded copies, a bounded outbox per link.
+//
+// Sans-IO and deterministic; composed by the node core, which passes the Router to each call
+// that forwards. docs/routing.md explains the choices.
+#ifndef LASHUP_ROUTING_MULTICAST_H_
+#define LASHUP_ROUTING_MULTICAST_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "core/core.h"
+#include "core/effects.h"
+#include "core/message.h"
+#include "core/rng.h"
+#include "lashup/status.h"
+#include "routing/delivery_window.h"
+#include "routing/link_outbox.h"
+#include "routing/router.h"
+
+namespace lashup::routing {
+
+struct MulticastConfig {
+  // Trees beyond the origin's own, rooted at its neighbours. With per-hop retransmission one
+  // extra tree covers a link or node that fails while the message is under way.
+  uint32_t extra_trees = 1;
+  // Hops a copy may take: trees are shallow; this only stops a copy that graphs in flux send
+  // round in circles.
+  uint32_t ttl = 32;
+  size_t max_payload_bytes = size_t{1} << 20;
+  RetransmitConfig retransmit;
+  // (message, tree) pairs remembered as forwarded; older ones may be forwarded again if a late
+  // copy arrives (receivers still deliver once).
+  size_t forward_memory = 1 << 16;
+};
+
+enum class MulticastTimer : uint32_t { kRetransmit = 1 };
+
+struct MulticastStats {
+  uint64_t sent = 0;            // messages this node originated
+  uint64_t delivered = 0;       // to local subscribers
+  uint64_t duplicates = 0;      // copies of messages already delivered or seen
+  uint64_t unsubscribed = 0;    // new messages on topics nobody here subscribes to
+  uint64_t too_old = 0;         // below the origin's window, or from an older incarnation
+  uint64_t forwarded = 0;       // copies sent to children (first sends)
+  uint64_t retransmitted = 0;
+  uint64_t given_up = 0;        // copies never acknowledged
+  uint64_t ttl_expired = 0;
+  uint64_t off_tree = 0;        // copies this node cannot place in their tree
+  uint64_t unconnected_children = 0;  // tree children without a connection (graph in flux)
+  uint64_t acks_sent = 0;
+};
+
+class Multicast {
+ public:
+  Multicast(NodeId self, MulticastConfig config, uint64_t seed);
+
+  // `incarnation` grows with every start of this node (the membership epoch).
+  void Start(uint64_t incarnation);
+  // Sends `payload` on `topic`; returns the message's sequence number. kInvalidArgument for an
+  // empty or over-long topic or an over-large payload; kFailedPrecondition before Start.
+  Result<uint64_t> Send(const Now& now, const std::string& topic, std::vector<uint8_t> payload,
+                        Router& router, Effects& out);
+  void Subscribe(const std::string& topic) { topics_.insert(topic); }
+  void Unsubscribe(const std::string& topic) { topics_.erase(topic); }
+
+  // Handles McPacket and McAck; false for other messages.
+  bool OnMessage(const Now& now, const NodeId& from, const Message& message, Router& router,
+                 Effects& out);
+  void OnTimer(const Now& now, const TimerId& timer, Effects& out);
+  void OnConnection(const NodeId& peer, LinkState state);
+  // `origin` left the membership table: its window goes.
+  void ForgetOrigin(const NodeId& origin) { windows_.erase(origin); }
+
+  const MulticastStats& stats() const { return stats_; }
+  size_t unacked() const;
+
+ private:
+  struct Link {
+    uint64_t id = 0;  // the retransmit timer's key
+    LinkOutbox outbox;
+    std::optional<Instant> timer_at;
+  };
+
+  void OnPacket(const Now& now, const NodeId& from, const McPacket& packet, Router& router,
+                Effects& out);
+  void OnAck(const Now& now, const NodeId& from, const McAck& ack);
+  // Sends `packet` to this node's children in `packet.root`'s tree (but `from`), once per
+  // message and tree.
+  void Forward(const Now& now, const NodeId* from, McPacket packet, Router& router,
+               Effects& out);
+  // First-time marking of (message, tree) as forwarded; false if it already was.
+  bool MarkForwarded(const McPacket& packet);
+  void SendOnLink(const Now& now, const NodeId& peer, McPacket packet, Effects& out);
+  void ArmTimer(Link& link, Effects& out);
+  std::vector<NodeId> ExtraRoots(Router& router);
+
+  const NodeId self_;
+  const MulticastConfig config_;
+  Rng rng_;
+  bool started_ = false;
+  uint64_t incarnation_ = 0;
+  uint64_t next_seq_ = 1;
+  std::set<std::string> topics_;
+  std::map<NodeId, DeliveryWindow> windows_;
+  std::unordered_set<uint64_t> forwarded_;
+  std::deque<uint64_t> forwarded_order_;
+  std::set<NodeId> connected_;
+  std::map<NodeId, Link> links_;
+  std::map<uint64_t, NodeId> link_by_id_;
+  uint64_t next_link_id_ = 1;
+  MulticastStats stats_;
+};
+
+}  // namespace lashup::routing
+
+#endif  // LASHUP_ROUTING_MULTICAST_H_
