@@ -249,7 +249,8 @@ Result<Message> ReadMcPacket(schema::McPacket::Reader in) {
 
 Result<Message> ReadMcAck(schema::McAck::Reader in) {
   McAck out;
-  out.hop_seqs.assign(in.getHopSeqs().begin(), in.getHopSeqs().end());
+  out.hop_seqs.reserve(in.getHopSeqs().size());
+  for (uint64_t seq : in.getHopSeqs()) out.hop_seqs.push_back(seq);
   return Message(std::move(out));
 }
 
