@@ -113,6 +113,10 @@ class FailureDetector {
     Phase phase = Phase::kIdle;
     uint64_t seq = 0;  // of the probe in flight
     Instant sent_at;
+    // The direct ping sent again alongside the indirect probes (0: none), with its own number
+    // so its ack measures the link unambiguously.
+    uint64_t retry_seq = 0;
+    Instant retry_at;
     size_t helpers_asked = 0;
     size_t nacks = 0;
     int direct_misses = 0;  // probes in a row that only a helper answered

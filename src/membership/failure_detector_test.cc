@@ -216,9 +216,36 @@ TEST_F(FailureDetectorTest, AVantagePointIsAlwaysAmongTheHelpers) {
     }
     EXPECT_EQ(contacts, 1u);
     for (const NetOp& op : out.net()) {
-      EXPECT_EQ(op.mode, SendMode::kConnectFirst);  // a contact may not be a neighbour
+      if (std::holds_alternative<FdProbeRequest>(op.message)) {
+        EXPECT_EQ(op.mode, SendMode::kConnectFirst);  // a contact may not be a neighbour
+      }
     }
   }
+}
+
+// A missed direct ping is sent once more, with its own number, alongside the indirect probes:
+// its ack settles the probe and measures the link from the retry's own send time.
+TEST_F(FailureDetectorTest, TheDirectPingIsRetriedAlongsideTheIndirectProbes) {
+  const uint64_t first = FirstPing(50);
+  out_.Clear();
+  fd_.OnMessage(At(60), N("p"), FdAck{first}, neighbours_, out_);  // srtt 10 ms: timeout 100
+  fd_.OnTimer(At(1050), Key(out_, FdTimer::kPing), neighbours_, out_);
+  const auto pings = Sent<FdPing>(out_);
+  ASSERT_EQ(pings.size(), 1u);
+  const TimerId direct = Key(out_, FdTimer::kDirectTimeout);
+  out_.Clear();
+  fd_.OnTimer(At(1150), direct, neighbours_, out_);
+  const auto retries = Sent<FdPing>(out_);
+  ASSERT_EQ(retries.size(), 1u);
+  EXPECT_EQ(retries[0].first, N("p"));
+  EXPECT_NE(retries[0].second.seq, pings[0].second.seq);
+  EXPECT_EQ(Sent<FdProbeRequest>(out_).size(), 3u);
+  out_.Clear();
+  fd_.OnMessage(At(1162), N("p"), FdAck{retries[0].second.seq}, neighbours_, out_);
+  EXPECT_EQ(fd_.Rtt(N("p")), Duration(milliseconds(82)) / 8);  // (7 * 10 + 12) / 8
+  EXPECT_FALSE(fd_.ReachedOnlyThroughOthers(N("p")));
+  EXPECT_TRUE(fd_.TakeFailed().empty());
+  EXPECT_TRUE(fd_.TakeBroken().empty());
 }
 
 // Direct pings that miss twice in a row while a helper reaches the peer: the link is broken,

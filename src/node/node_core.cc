@@ -12,7 +12,7 @@ NodeCoreConfig NodeCoreConfig::Wan() {
   config.membership = membership::MembershipConfig::Wan();
   // Longer, lossier links: wait longer before a first resend, and allow longer ones.
   config.multicast.retransmit.initial_rto = std::chrono::milliseconds(300);
-  config.multicast.retransmit.min_rto = std::chrono::milliseconds(50);
+  config.multicast.retransmit.min_rto = std::chrono::milliseconds(100);
   config.multicast.retransmit.max_rto = std::chrono::seconds(5);
   config.routing.unmeasured_rtt_us = 50'000;
   return config;
@@ -22,7 +22,7 @@ NodeCoreConfig NodeCoreConfig::Local() {
   NodeCoreConfig config;
   config.membership = membership::MembershipConfig::Local();
   config.multicast.retransmit.initial_rto = std::chrono::milliseconds(20);
-  config.multicast.retransmit.min_rto = std::chrono::milliseconds(2);
+  config.multicast.retransmit.min_rto = std::chrono::milliseconds(10);
   config.routing.unmeasured_rtt_us = 200;
   return config;
 }
@@ -56,7 +56,7 @@ void NodeCore::OnTimer(const Now& now, TimerId timer, Effects& out) {
       router_.OnTimer(now, timer, out);
       return;
     case Component::kMulticast:
-      multicast_.OnTimer(now, timer, out);
+      multicast_.OnTimer(now, timer, router_, out);
       return;
     default:
       break;
@@ -68,7 +68,7 @@ void NodeCore::OnTimer(const Now& now, TimerId timer, Effects& out) {
 
 void NodeCore::OnConnection(const Now& now, const NodeId& peer, LinkState state,
                             Effects& out) {
-  multicast_.OnConnection(peer, state);
+  multicast_.OnConnection(now, peer, state, router_, out);
   const size_t first_event = out.events().size();
   membership_.OnConnection(now, peer, state, out);
   RouteMemberEvents(now, first_event, out);

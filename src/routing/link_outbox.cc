@@ -38,7 +38,7 @@ void LinkOutbox::Ack(Instant now, uint64_t hop_seq) {
   pending_.erase(it);
 }
 
-std::vector<McPacket> LinkOutbox::Due(Instant now, size_t& given_up) {
+std::vector<McPacket> LinkOutbox::Due(Instant now, std::vector<McPacket>& given_up) {
   std::vector<McPacket> resend;
   for (auto it = pending_.begin(); it != pending_.end();) {
     Pending& p = it->second;
@@ -47,7 +47,7 @@ std::vector<McPacket> LinkOutbox::Due(Instant now, size_t& given_up) {
       continue;
     }
     if (p.resends >= config_.max_retransmits) {
-      ++given_up;
+      given_up.push_back(std::move(p.packet));
       it = pending_.erase(it);
       continue;
     }
@@ -57,6 +57,14 @@ std::vector<McPacket> LinkOutbox::Due(Instant now, size_t& given_up) {
     ++it;
   }
   return resend;
+}
+
+std::vector<McPacket> LinkOutbox::TakeAll() {
+  std::vector<McPacket> all;
+  all.reserve(pending_.size());
+  for (auto& [seq, p] : pending_) all.push_back(std::move(p.packet));
+  pending_.clear();
+  return all;
 }
 
 std::optional<Instant> LinkOutbox::NextDue() const {

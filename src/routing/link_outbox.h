@@ -23,7 +23,9 @@ namespace lashup::routing {
 
 struct RetransmitConfig {
   Duration initial_rto = std::chrono::milliseconds(50);
-  Duration min_rto = std::chrono::milliseconds(5);
+  // Well above a LAN round trip's jitter: on the simulator's LAN latencies a 5 ms floor resent
+  // 3% of copies that were only late.
+  Duration min_rto = std::chrono::milliseconds(25);
   Duration max_rto = std::chrono::seconds(2);
   uint32_t max_retransmits = 4;
   size_t max_unacked = 4096;
@@ -37,8 +39,10 @@ class LinkOutbox {
   // Returns how many older copies were given up to stay within max_unacked (0 or 1).
   size_t Send(Instant now, McPacket& packet);
   void Ack(Instant now, uint64_t hop_seq);
-  // Copies whose wait ended, to send again; `given_up` counts the ones dropped instead.
-  std::vector<McPacket> Due(Instant now, size_t& given_up);
+  // Copies whose wait ended, to send again; the ones out of retries move to `given_up`.
+  std::vector<McPacket> Due(Instant now, std::vector<McPacket>& given_up);
+  // Every copy still waiting (the link is gone), oldest first; the outbox is left empty.
+  std::vector<McPacket> TakeAll();
   std::optional<Instant> NextDue() const;
   size_t unacked() const { return pending_.size(); }
   Duration Rto() const;

@@ -30,7 +30,7 @@ TEST(LinkOutboxTest, ResendsWithDoublingWaitsThenGivesUp) {
   const Instant t0(std::chrono::seconds(1));
   McPacket p;
   outbox.Send(t0, p);
-  size_t given_up = 0;
+  std::vector<McPacket> given_up;
   EXPECT_TRUE(outbox.Due(t0 + milliseconds(49), given_up).empty());
   EXPECT_EQ(*outbox.NextDue(), t0 + milliseconds(50));
   ASSERT_EQ(outbox.Due(t0 + milliseconds(50), given_up).size(), 1u);
@@ -38,7 +38,8 @@ TEST(LinkOutboxTest, ResendsWithDoublingWaitsThenGivesUp) {
   ASSERT_EQ(outbox.Due(t0 + milliseconds(150), given_up).size(), 1u);
   EXPECT_EQ(*outbox.NextDue(), t0 + milliseconds(350));  // 150 + 4 * 50
   EXPECT_TRUE(outbox.Due(t0 + milliseconds(350), given_up).empty());
-  EXPECT_EQ(given_up, 1u);
+  EXPECT_EQ(given_up.size(), 1u);
+  EXPECT_EQ(given_up[0].hop_seq, p.hop_seq);
   EXPECT_EQ(outbox.unacked(), 0u);
   EXPECT_FALSE(outbox.NextDue());
 }
@@ -56,7 +57,7 @@ TEST(LinkOutboxTest, TheTimeoutFollowsMeasuredRoundTripsButNotResentOnes) {
   // A resent copy's ack is ambiguous (Karn): it leaves the estimate alone.
   McPacket q;
   outbox.Send(t, q);
-  size_t given_up = 0;
+  std::vector<McPacket> given_up;
   ASSERT_EQ(outbox.Due(t + milliseconds(12), given_up).size(), 1u);
   outbox.Ack(t + milliseconds(500), q.hop_seq);
   EXPECT_EQ(outbox.Rto(), milliseconds(12));
@@ -72,6 +73,10 @@ TEST(LinkOutboxTest, BoundedGivingUpTheOldest) {
   EXPECT_EQ(outbox.Send(t0, p), 0u);
   EXPECT_EQ(outbox.Send(t0, p), 1u);
   EXPECT_EQ(outbox.unacked(), 2u);
+  const std::vector<McPacket> all = outbox.TakeAll();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].hop_seq, 2u);  // the oldest left, first
+  EXPECT_EQ(outbox.unacked(), 0u);
 }
 
 }  // namespace

@@ -155,6 +155,7 @@ void Multicast::Forward(const Now& now, const NodeId* from, McPacket packet, Rou
     if ((from != nullptr && child == *from) || child == packet.origin) continue;
     if (!connected_.contains(child)) {
       ++stats_.unconnected_children;
+      Bypass(now, child, packet, router, out);
       continue;
     }
     ++stats_.forwarded;
@@ -170,6 +171,29 @@ void Multicast::SendOnLink(const Now& now, const NodeId& peer, McPacket packet, 
   stats_.given_up += link.outbox.Send(now.mono, packet);
   out.Send(peer, std::move(packet));
   ArmTimer(link, out);
+}
+
+void Multicast::Bypass(const Now& now, const NodeId& child, const McPacket& packet,
+                       Router& router, Effects& out) {
+  const ShortestPathTree* tree = router.Tree(packet.root);
+  const std::optional<Vertex> v = router.graph().Find(child);
+  if (tree == nullptr || !v) return;
+  std::vector<NodeId> grandchildren;
+  for (Vertex g : tree->Children(*v)) grandchildren.push_back(router.graph().Name(g));
+  std::sort(grandchildren.begin(), grandchildren.end());
+  for (const NodeId& g : grandchildren) {
+    if (g == self_ || g == packet.origin) continue;
+    ++stats_.bypassed;
+    if (connected_.contains(g)) {
+      SendOnLink(now, g, packet, out);
+    } else {
+      // Not a neighbour: one copy over a short-lived connection, without a hop ack (the ack
+      // would need the connection to stay).
+      McPacket copy = packet;
+      copy.hop_seq = 0;
+      out.Send(g, std::move(copy), SendMode::kConnectFirst);
+    }
+  }
 }
 
 void Multicast::ArmTimer(Link& link, Effects& out) {
@@ -191,34 +215,40 @@ void Multicast::OnAck(const Now& now, const NodeId& from, const McAck& ack) {
   // The timer stays armed; when it fires early it finds nothing due and re-arms.
 }
 
-void Multicast::OnTimer(const Now& now, const TimerId& timer, Effects& out) {
+void Multicast::OnTimer(const Now& now, const TimerId& timer, Router& router, Effects& out) {
   if (timer.kind != static_cast<uint32_t>(MulticastTimer::kRetransmit)) return;
   auto id = link_by_id_.find(timer.key);
   if (id == link_by_id_.end()) return;
-  Link& link = links_.at(id->second);
+  const NodeId peer = id->second;
+  Link& link = links_.at(peer);
   link.timer_at.reset();
-  size_t given_up = 0;
+  std::vector<McPacket> given_up;
   for (McPacket& packet : link.outbox.Due(now.mono, given_up)) {
     ++stats_.retransmitted;
-    out.Send(id->second, std::move(packet));
+    out.Send(peer, std::move(packet));
   }
-  stats_.given_up += given_up;
   ArmTimer(link, out);
+  stats_.given_up += given_up.size();
+  for (const McPacket& packet : given_up) Bypass(now, peer, packet, router, out);
 }
 
-void Multicast::OnConnection(const NodeId& peer, LinkState state) {
+void Multicast::OnConnection(const Now& now, const NodeId& peer, LinkState state,
+                             Router& router, Effects& out) {
   if (state == LinkState::kUp) {
     connected_.insert(peer);
     return;
   }
   connected_.erase(peer);
-  // Copies waiting for this peer's ack are given up: a new connection starts a new numbering,
-  // and the extra trees cover what was under way.
+  // Copies waiting for this peer's ack go around it: a new connection would start a new
+  // numbering, and the peer may be gone for good.
   auto it = links_.find(peer);
   if (it == links_.end()) return;
-  stats_.given_up += it->second.outbox.unacked();
+  std::vector<McPacket> waiting = it->second.outbox.TakeAll();
+  if (it->second.timer_at) out.CancelTimer(RetransmitTimer(it->second.id));
   link_by_id_.erase(it->second.id);
   links_.erase(it);
+  stats_.given_up += waiting.size();
+  for (const McPacket& packet : waiting) Bypass(now, peer, packet, router, out);
 }
 
 size_t Multicast::unacked() const {

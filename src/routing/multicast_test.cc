@@ -36,7 +36,9 @@ class Net {
         for (const std::string& peer : peers) links.push_back({Id(peer), 100, false});
         node->router.SetLinks(now_, Id(member), links, node->out);
         for (const std::string& peer : peers) {
-          if (member == name) node->mc.OnConnection(Id(peer), LinkState::kUp);
+          if (member == name) {
+            node->mc.OnConnection(now_, Id(peer), LinkState::kUp, node->router, node->out);
+          }
         }
       }
       node->out.Clear();
@@ -67,10 +69,15 @@ class Net {
       const TimerId id = first->second;
       timers_.erase(first);
       Node& node = *nodes_.at(name);
-      node.mc.OnTimer(now_, id, node.out);
+      node.mc.OnTimer(now_, id, node.router, node.out);
       Collect(name);
     }
     FAIL() << "the network never went quiet";
+  }
+  void Down(const std::string& name, const std::string& peer) {
+    Node& node = *nodes_.at(name);
+    node.mc.OnConnection(now_, Id(peer), LinkState::kDown, node.router, node.out);
+    Collect(name);
   }
   int Deliveries(const std::string& name) const { return nodes_.at(name)->deliveries; }
   Multicast& Mc(const std::string& name) { return nodes_.at(name)->mc; }
@@ -119,8 +126,20 @@ std::map<std::string, std::vector<std::string>> Ring() {
           {"d", {"c", "e", "a"}}, {"e", {"d", "f"}},      {"f", {"e", "a"}}};
 }
 
-TEST(MulticastTest, EverySubscriberButTheOriginGetsEachMessageOnce) {
+TEST(MulticastTest, OneTreeByDefaultReachesEveryoneWithoutASingleDuplicate) {
   Net net(Ring());
+  net.Send("a");
+  net.Run();
+  for (const char* name : {"b", "c", "d", "e", "f"}) {
+    EXPECT_EQ(net.Deliveries(name), 1) << name;
+    EXPECT_EQ(net.Mc(name).stats().duplicates, 0u) << name;
+  }
+}
+
+TEST(MulticastTest, WithExtraTreesEverySubscriberButTheOriginGetsEachMessageOnce) {
+  MulticastConfig config;
+  config.extra_trees = 2;
+  Net net(Ring(), config);
   net.Send("a");
   net.Send("c");
   net.Run();
@@ -167,7 +186,7 @@ TEST(MulticastTest, ALostCopyIsResentByItsParent) {
   EXPECT_EQ(resent, 1u);
 }
 
-TEST(MulticastTest, AChildThatNeverAcknowledgesIsGivenUpAfterTheRetries) {
+TEST(MulticastTest, AChildThatNeverAcknowledgesIsBypassedAfterTheRetries) {
   MulticastConfig config;
   config.extra_trees = 0;
   config.retransmit.max_retransmits = 3;
@@ -179,6 +198,9 @@ TEST(MulticastTest, AChildThatNeverAcknowledgesIsGivenUpAfterTheRetries) {
   EXPECT_EQ(net.Mc("a").stats().retransmitted, 3u);
   EXPECT_EQ(net.Mc("a").stats().given_up, 1u);
   EXPECT_EQ(net.Mc("a").unacked(), 0u);
+  // b's child in a's tree, c, got the copy from a directly.
+  EXPECT_EQ(net.Mc("a").stats().bypassed, 1u);
+  EXPECT_EQ(net.Deliveries("c"), 1);
 }
 
 TEST(MulticastTest, ExtraTreesCoverADeadBranch) {
@@ -204,9 +226,11 @@ TEST(MulticastTest, ALinkGoingDownDropsItsOutbox) {
   net.Send("a");
   EXPECT_GT(net.Mc("a").unacked(), 0u);
   const size_t waiting = net.Mc("a").unacked();
-  for (const char* peer : {"b", "d", "f"}) net.Mc("a").OnConnection(Id(peer), LinkState::kDown);
+  for (const char* peer : {"b", "d", "f"}) net.Down("a", peer);
   EXPECT_EQ(net.Mc("a").unacked(), 0u);
   EXPECT_EQ(net.Mc("a").stats().given_up, waiting);
+  // Their children in a's tree (b's child c; d's child e) are handed the copies instead.
+  EXPECT_EQ(net.Mc("a").stats().bypassed, 2u);
 }
 
 TEST(MulticastTest, RefusesBadInput) {

@@ -26,6 +26,11 @@ void Usage() {
                "  idle   10 quiet minutes; false_positives, msgs_per_node_s, bytes_per_node_s,\n"
                "         gm_bytes\n"
                "  (all membership scenarios take the flags of converge)\n"
+               "  multicast  after convergence, M messages from random origins to every node;\n"
+               "         delivery_ratio, duplicates, latency_p50_ms, latency_p99_ms,\n"
+               "         bytes_per_msg; flags of converge and --messages M (100) --loss P (0)\n"
+               "         --kill-fraction F (0) --payload-bytes B (100) --interval-ms I (20)\n"
+               "         --extra-trees K (0)\n"
                "The scenario may also be given as --scenario NAME.\n");
 }
 
@@ -54,6 +59,7 @@ int main(int argc, char** argv) {
   if (scenario == "partition-heal") return lashup::tools::RunPartitionHealScenario(args);
   if (scenario == "asymmetric") return lashup::tools::RunAsymmetricScenario(args);
   if (scenario == "idle") return lashup::tools::RunIdleScenario(args);
+  if (scenario == "multicast") return lashup::tools::RunMulticastScenario(args);
   if (scenario == "--help" || scenario == "-h" || scenario == "help") {
     Usage();
     return 0;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "flags.h"
+#include "scenario_common.h"
 #include "lashup/testing/sim_world.h"
 #include "core/rng.h"
 #include "membership/membership_core.h"
@@ -22,52 +22,14 @@ namespace {
 
 using std::chrono::milliseconds;
 
-struct ClusterOptions {
-  uint64_t nodes = 25;
-  uint64_t seed = 1;
-  double latency_min_ms = 0.2;
-  double latency_mean_ms = 1.0;  // mean one-way latency, minimum included
-  bool quiet = false;
-};
-
-Result<ClusterOptions> ParseCluster(const std::vector<std::string>& args) {
-  LASHUP_ASSIGN_OR_RETURN(
-      Flags flags, Flags::Parse(args, {"nodes", "seed", "latency-ms", "quiet"}, {"quiet"}));
-  ClusterOptions options;
-  LASHUP_ASSIGN_OR_RETURN(options.nodes, flags.Uint("nodes", options.nodes));
-  LASHUP_ASSIGN_OR_RETURN(options.seed, flags.Uint("seed", options.seed));
-  LASHUP_ASSIGN_OR_RETURN(auto latency, flags.DoublePair("latency-ms", {0.2, 1.0}));
-  options.latency_min_ms = latency.first;
-  options.latency_mean_ms = latency.second;
-  options.quiet = flags.Has("quiet");
-  if (options.nodes < 4) return InvalidArgumentError("--nodes must be at least 4");
-  if (options.latency_min_ms < 0 || options.latency_mean_ms < options.latency_min_ms) {
-    return InvalidArgumentError("--latency-ms MIN,MEAN needs 0 <= MIN <= MEAN");
-  }
-  return options;
-}
-
-NodeId NodeName(uint64_t i) { return NodeId::FromLiteral("n" + std::to_string(i)); }
-
-Duration Ms(double ms) {
-  return std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(ms));
-}
-
 struct Cluster {
-  explicit Cluster(const ClusterOptions& options) : world(Options(options)) {
+  explicit Cluster(const ClusterOptions& options) : world(SimOptionsFor(options)) {
     membership::MembershipConfig config;
     for (uint64_t i = 0; i < 3; ++i) config.contacts.push_back(NodeName(i));
     for (uint64_t i = 0; i < options.nodes; ++i) {
       ids.push_back(NodeName(i));
       (void)world.AddNode(ids.back(), membership::MembershipCoreFactory(config));
     }
-  }
-  static SimOptions Options(const ClusterOptions& options) {
-    SimOptions sim;
-    sim.seed = options.seed;
-    sim.network.latency_min = Ms(options.latency_min_ms);
-    sim.network.latency_mean = Ms(options.latency_mean_ms - options.latency_min_ms);
-    return sim;
   }
   const membership::MembershipCore* Core(const NodeId& id) {
     return dynamic_cast<const membership::MembershipCore*>(world.GetCore(id));
@@ -134,14 +96,6 @@ struct Cluster {
   std::map<NodeId, CachedReach> reach_;
 };
 
-std::string JsonMs(std::optional<Duration> d) {
-  if (!d) return "null";
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.1f",
-                std::chrono::duration<double, std::milli>(*d).count());
-  return buffer;
-}
-
 struct Convergence {
   std::optional<Duration> scc;
   std::optional<Duration> complete;
@@ -198,17 +152,6 @@ Prepared Prepare(const char* scenario, const std::vector<std::string>& args) {
   }
   p.cluster->world.RunFor(std::chrono::seconds(10));
   return p;
-}
-
-double WallMsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-double Percentile(std::vector<double> values, double p) {
-  std::sort(values.begin(), values.end());
-  const size_t i = static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(i, values.size() - 1)];
 }
 
 // Messages sent, by kind, over the whole run (stderr, for the timeline).
@@ -317,15 +260,6 @@ int RunFailOneScenario(const std::vector<std::string>& args) {
 namespace lashup::tools {
 namespace {
 
-std::string Fixed(std::optional<double> value, const char* format = "%.0f") {
-  if (!value) return "null";
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), format, *value);
-  return buffer;
-}
-
-double MsOf(Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
 // Runs in steps of `step` until `done()` or `limit` of virtual time from now; the time taken.
 template <typename Done>
 std::optional<Duration> TimeUntil(Cluster& cluster, Duration step, Duration limit, Done done) {
@@ -360,16 +294,6 @@ bool OneComponentOf(Cluster& cluster, const std::vector<NodeId>& nodes) {
     }
   }
   return true;
-}
-
-std::string Common(const char* scenario, bool ok, const ClusterOptions& o) {
-  char buffer[256];
-  std::snprintf(buffer, sizeof(buffer),
-                "{\"scenario\":\"%s\",\"ok\":%s,\"nodes\":%" PRIu64 ",\"seed\":%" PRIu64
-                ",\"latency_min_ms\":%g,\"latency_mean_ms\":%g",
-                scenario, ok ? "true" : "false", o.nodes, o.seed, o.latency_min_ms,
-                o.latency_mean_ms);
-  return buffer;
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ int RunFailHalfScenario(const std::vector<std::string>& args);
 int RunPartitionHealScenario(const std::vector<std::string>& args);
 int RunAsymmetricScenario(const std::vector<std::string>& args);
 int RunIdleScenario(const std::vector<std::string>& args);
+int RunMulticastScenario(const std::vector<std::string>& args);
 
 }  // namespace lashup::tools
 
