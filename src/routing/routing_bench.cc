@@ -118,6 +118,8 @@ BENCHMARK(BmCachedChildren)->Arg(1000)->Unit(benchmark::kMicrosecond);
 // Keeps each run's time per iteration (microseconds) by name, for the JSON line.
 class CollectingReporter : public benchmark::ConsoleReporter {
  public:
+  // No colour codes: they would prefix the JSON line.
+  CollectingReporter() : ConsoleReporter(OO_Tabular) {}
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
