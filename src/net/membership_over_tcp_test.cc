@@ -11,9 +11,7 @@
 #include <vector>
 
 #include "membership/membership_core.h"
-#include "net/asio_driver.h"
-#include "net/net_test_util.h"
-#include "storage/memory_storage.h"
+#include "net/driven_node.h"
 
 namespace lashup::net {
 namespace {
@@ -26,84 +24,35 @@ using testing::TestPki;
 using testing::Waiter;
 
 // One MembershipCore under an AsioDriver, restartable on the same port with the same storage.
-class MemberNode {
+class MemberNode : public testing::DrivenNode {
  public:
   MemberNode(NodeId id, TlsFiles tls, std::vector<NodeId> contacts, Waiter& waiter,
              LogCapture& log)
-      : id_(std::move(id)), tls_(std::move(tls)), waiter_(waiter), log_(log) {
-    config_ = MembershipConfig::Local();
-    config_.contacts = std::move(contacts);
-  }
-  ~MemberNode() { Stop(); }
+      : DrivenNode(std::move(id), std::move(tls), Factory(std::move(contacts)), waiter, log) {}
 
-  Status Start(const std::map<NodeId, Endpoint>& addresses) {
-    AsioDriverConfig config;
-    config.self = id_;
-    config.listen = "127.0.0.1:" + std::to_string(port_);
-    config.tls = tls_;
-    config.limits = testing::FastLimits();
-    // Longer than the failure detector needs (Local preset: well under 2 s), so a frozen peer
-    // is found by missed pings, not by the transport's idle timeout (which raced it under TSan).
-    config.limits.idle_timeout = 10s;
-    config.reconnect_backoff_min = 20ms;
-    config.reconnect_backoff_max = 200ms;
-    config.check_invariants = true;
-    config.peer_addresses = addresses;
-    config.log = log_.Sink();
-    DriverCallbacks callbacks;
-    callbacks.on_connection = [this](const NodeId&, LinkState) { waiter_.Notify(); };
-    callbacks.on_event = [this](const Event&) { waiter_.Notify(); };
-    LASHUP_ASSIGN_OR_RETURN(driver_, AsioDriver::Start(config,
-                                                       membership::MembershipCoreFactory(config_),
-                                                       &storage_, callbacks));
-    port_ = driver_->listen_endpoint().port;
-    return Status::Ok();
-  }
-  void Stop() {
-    if (!driver_) return;
-    driver_->Stop();
-    driver_.reset();
-    waiter_.Notify();
-  }
-
-  const NodeId& id() const { return id_; }
-  bool running() const { return driver_ != nullptr; }
-  Endpoint endpoint() const { return {"127.0.0.1", port_}; }
-  AsioDriver& driver() { return *driver_; }
-
-  // The members this node's table reaches, and how many it holds; empty if not running.
+  // The members this node's table reaches; empty if not running.
   std::set<NodeId> Reachable() {
     std::set<NodeId> reachable;
-    Read([&](const MembershipCore& core) { reachable = core.global().Reachable(); });
+    Read<MembershipCore>([&](MembershipCore& core) { reachable = core.global().Reachable(); });
     return reachable;
   }
   uint64_t DeclaredFailed() {
     uint64_t declared = 0;
-    Read([&](const MembershipCore& core) { declared = core.peers_declared_failed(); });
+    Read<MembershipCore>([&](MembershipCore& core) { declared = core.peers_declared_failed(); });
     return declared;
   }
   uint64_t Epoch() {
     uint64_t epoch = 0;
-    Read([&](const MembershipCore& core) { epoch = core.epoch(); });
+    Read<MembershipCore>([&](MembershipCore& core) { epoch = core.epoch(); });
     return epoch;
   }
 
  private:
-  void Read(const std::function<void(const MembershipCore&)>& read) {
-    if (!driver_) return;
-    (void)driver_->Invoke([&read](Core& core, const Now&, Effects&) {
-      read(static_cast<const MembershipCore&>(core));
-    });
+  static CoreFactory Factory(std::vector<NodeId> contacts) {
+    MembershipConfig config = MembershipConfig::Local();
+    config.contacts = std::move(contacts);
+    return membership::MembershipCoreFactory(config);
   }
-
-  const NodeId id_;
-  const TlsFiles tls_;
-  Waiter& waiter_;
-  LogCapture& log_;
-  MembershipConfig config_;
-  MemoryStorage storage_;
-  std::unique_ptr<AsioDriver> driver_;
-  uint16_t port_ = 0;
 };
 
 class MembershipOverTcpTest : public ::testing::Test {

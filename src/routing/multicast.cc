@@ -143,7 +143,16 @@ void Multicast::Forward(const Now& now, const NodeId* from, McPacket packet, Rou
   const ShortestPathTree* tree = router.Tree(packet.root);
   const std::optional<Vertex> self = router.graph().Find(self_);
   if (tree == nullptr || !self || !tree->Reaches(*self)) {
-    ++stats_.off_tree;  // this node's graph does not place it in that tree (yet)
+    // This node's graph does not place it in that tree (yet): the graphs disagree here, so
+    // no one can tell whose children are left. Every neighbour gets the copy; those whose
+    // graphs place them in the tree forward along it, the others do the same. Each forwards
+    // each (message, tree) once, so this spreads only as far as the disagreement does.
+    ++stats_.off_tree;
+    for (const NodeId& peer : connected_) {
+      if ((from != nullptr && peer == *from) || peer == packet.origin) continue;
+      ++stats_.forwarded;
+      SendOnLink(now, peer, packet, out);
+    }
     return;
   }
   std::vector<NodeId> children;
@@ -154,7 +163,12 @@ void Multicast::Forward(const Now& now, const NodeId* from, McPacket packet, Rou
     // root); the origin forwarded in every tree itself.
     if ((from != nullptr && child == *from) || child == packet.origin) continue;
     if (!connected_.contains(child)) {
+      // Its link is not up (yet, or any more): one copy over a short-lived connection, and
+      // its children too, in case it is gone.
       ++stats_.unconnected_children;
+      McPacket copy = packet;
+      copy.hop_seq = 0;
+      out.Send(child, std::move(copy), SendMode::kConnectFirst);
       Bypass(now, child, packet, router, out);
       continue;
     }

@@ -5,12 +5,14 @@
 // neighbours. A packet carries the message and the root of the tree it follows, never the tree:
 // each receiver forwards it to its own children in that root's tree, computed from its own copy
 // of the graph (the Router), so nodes agree as far as their graphs agree and the extra trees
-// cover the rest while the graph is in flux. Every hop is acknowledged; a parent resends a copy
+// cover the rest while the graph is in flux. A receiver whose graph does not place it in the
+// copy's tree at all sends it to every neighbour. Every hop is acknowledged; a parent resends a copy
 // its child did not acknowledge (LinkOutbox), so lost packets are repaired where they were lost.
 // A child that cannot be reached (no connection, out of retries, or its link went down with
 // copies waiting) is bypassed: its parent hands the copy straight to the child's own children
 // in that tree, opening short-lived connections if it must, so one failed node or link costs
-// its subtree nothing.
+// its subtree nothing. A child without a connection also gets one copy over a short-lived one
+// (its link may be on its way up).
 // A receiver delivers each message at most once (DeliveryWindow) and only on topics it
 // subscribes to; the origin does not deliver its own. Each (message, tree) is forwarded once.
 // Nothing is replayed to late subscribers, and there is no ordering guarantee. Memory is
@@ -69,7 +71,7 @@ struct MulticastStats {
   uint64_t retransmitted = 0;
   uint64_t given_up = 0;        // copies never acknowledged
   uint64_t ttl_expired = 0;
-  uint64_t off_tree = 0;        // copies this node cannot place in their tree
+  uint64_t off_tree = 0;        // copies this node cannot place in their tree (sent to all)
   uint64_t unconnected_children = 0;  // tree children without a connection (graph in flux)
   uint64_t bypassed = 0;        // copies handed to an unreachable child's children instead
   uint64_t acks_sent = 0;
