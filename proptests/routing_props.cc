@@ -40,7 +40,10 @@ struct Command {
 using Model = std::map<int, std::vector<GmLink>>;
 
 uint64_t WeightOf(const GmLink& link, const RoutingConfig& config) {
-  uint64_t w = config.unit_weights ? 1 : (link.rtt_us > 0 ? link.rtt_us : config.unmeasured_rtt_us);
+  uint64_t w = config.unit_weights
+                   ? 1
+                   : uint64_t{link.rtt_us > 0 ? link.rtt_us : config.unmeasured_rtt_us} +
+                         config.hop_cost_us;
   return link.held ? w + config.held_weight : w;
 }
 
@@ -182,6 +185,8 @@ RC_GTEST_PROP(RoutingProps, UnitWeightsAgreeWithBgl, ()) {
 
 RC_GTEST_PROP(RoutingProps, RoundTripWeightsAgreeWithBgl, ()) {
   RoutingConfig config;
+  // Without a hop cost, many round trips tie (0 or equal values): ties exercise the tie-break.
+  config.hop_cost_us = *rc::gen::element<uint32_t>(0, 1000);
   config.tree_cache_bytes = *rc::gen::element<size_t>(1, 4096, size_t{1} << 20);
   const size_t n = *rc::gen::inRange<size_t>(1, 150);
   Run(config, *rc::gen::container<std::vector<Command>>(n, GenCommand()));

@@ -24,6 +24,7 @@ NodeCoreConfig NodeCoreConfig::Local() {
   config.multicast.retransmit.initial_rto = std::chrono::milliseconds(20);
   config.multicast.retransmit.min_rto = std::chrono::milliseconds(10);
   config.routing.unmeasured_rtt_us = 200;
+  config.routing.hop_cost_us = 200;
   return config;
 }
 

@@ -26,7 +26,10 @@ Router::Router(NodeId self, RoutingConfig config)
 
 uint64_t Router::WeightOf(const GmLink& link) const {
   uint64_t weight = 1;
-  if (!config_.unit_weights) weight = link.rtt_us > 0 ? link.rtt_us : config_.unmeasured_rtt_us;
+  if (!config_.unit_weights) {
+    weight = uint64_t{link.rtt_us > 0 ? link.rtt_us : config_.unmeasured_rtt_us} +
+             config_.hop_cost_us;
+  }
   weight = std::max<uint64_t>(weight, 1);
   return link.held ? weight + config_.held_weight : weight;
 }

@@ -98,7 +98,12 @@ TEST_F(RouterTest, ForgettingAMemberDropsItsEdges) {
 
 class WeightedRouterTest : public RouterTest {
  protected:
-  WeightedRouterTest() : RouterTest(RoutingConfig{}) {}
+  WeightedRouterTest() : RouterTest(Config()) {}
+  static RoutingConfig Config() {
+    RoutingConfig config;
+    config.hop_cost_us = 0;  // weights are the round trips alone, to read the figures easily
+    return config;
+  }
 };
 
 TEST_F(WeightedRouterTest, WeightsAreRoundTripsAndUnmeasuredLinksGetTheDefault) {
@@ -107,6 +112,18 @@ TEST_F(WeightedRouterTest, WeightsAreRoundTripsAndUnmeasuredLinksGetTheDefault) 
   Links("c", {{"d", 1}});
   EXPECT_EQ(router_.Distance(Id("c")), 1000u);
   EXPECT_EQ(router_.Path(Id("a"), Id("d")), Ids({"a", "b", "d"}));
+}
+
+TEST_F(RouterTest, EachHopCostsItsRoundTripPlusTheHopCost) {
+  RoutingConfig config;
+  config.hop_cost_us = 1000;
+  Router router(Id("a"), config);
+  Effects out;
+  // a-b-c: 2 hops of 200 us; a-c direct: 1 hop of 1300 us. The direct link wins: 2300 < 2400.
+  router.SetLinks(now_, Id("a"), {{Id("b"), 200, false}, {Id("c"), 1300, false}}, out);
+  router.SetLinks(now_, Id("b"), {{Id("c"), 200, false}}, out);
+  EXPECT_EQ(router.Distance(Id("c")), 2300u);
+  EXPECT_EQ(router.Path(Id("a"), Id("c")), Ids({"a", "c"}));
 }
 
 TEST_F(WeightedRouterTest, AHeldLinkKeepsItsPeerReachableButCarriesNoPathAnOpenLinkCan) {

@@ -30,7 +30,7 @@ void Usage() {
                "         delivery_ratio, duplicates, latency_p50_ms, latency_p99_ms,\n"
                "         bytes_per_msg; flags of converge and --messages M (100) --loss P (0)\n"
                "         --kill-fraction F (0) --payload-bytes B (100) --interval-ms I (20)\n"
-               "         --extra-trees K (0)\n"
+               "         --extra-trees K (0) --unit-weights --hop-cost-us C (1000)\n"
                "The scenario may also be given as --scenario NAME.\n");
 }
 

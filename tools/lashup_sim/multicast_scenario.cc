@@ -6,6 +6,7 @@
 // latency_p99_ms (send to delivery), bytes_per_msg (multicast packets and acks, all nodes, per
 // message) with bytes_limit (the acceptance bound 3 * N * (payload + 64)), and the protocol's
 // own counters.
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <map>
@@ -35,6 +36,8 @@ struct MulticastOptions {
   uint64_t payload_bytes = 100;
   uint64_t interval_ms = 20;
   uint64_t extra_trees = routing::MulticastConfig{}.extra_trees;
+  bool unit_weights = routing::RoutingConfig{}.unit_weights;
+  uint64_t hop_cost_us = routing::RoutingConfig{}.hop_cost_us;
 };
 
 Result<MulticastOptions> ParseMulticast(const std::vector<std::string>& args) {
@@ -42,8 +45,8 @@ Result<MulticastOptions> ParseMulticast(const std::vector<std::string>& args) {
   MulticastOptions o;
   LASHUP_ASSIGN_OR_RETURN(
       o.cluster, ParseCluster(args, {"messages", "loss", "kill-fraction", "payload-bytes",
-                                     "interval-ms", "extra-trees"},
-                              {}, &flags));
+                                     "interval-ms", "extra-trees", "hop-cost-us"},
+                              {"unit-weights"}, &flags));
   LASHUP_ASSIGN_OR_RETURN(o.messages, flags.Uint("messages", o.messages));
   LASHUP_ASSIGN_OR_RETURN(o.loss, flags.Double("loss", o.loss));
   LASHUP_ASSIGN_OR_RETURN(o.kill_fraction, flags.Double("kill-fraction", o.kill_fraction));
@@ -51,6 +54,9 @@ Result<MulticastOptions> ParseMulticast(const std::vector<std::string>& args) {
   LASHUP_ASSIGN_OR_RETURN(o.interval_ms, flags.Uint("interval-ms", o.interval_ms));
   LASHUP_ASSIGN_OR_RETURN(o.extra_trees, flags.Uint("extra-trees", o.extra_trees));
   if (o.extra_trees > 16) return InvalidArgumentError("--extra-trees at most 16");
+  o.unit_weights = o.unit_weights || flags.Has("unit-weights");
+  LASHUP_ASSIGN_OR_RETURN(o.hop_cost_us, flags.Uint("hop-cost-us", o.hop_cost_us));
+  if (o.hop_cost_us > 1'000'000) return InvalidArgumentError("--hop-cost-us at most 1000000");
   if (o.messages == 0) return InvalidArgumentError("--messages must be at least 1");
   if (o.loss < 0 || o.loss >= 1) return InvalidArgumentError("--loss must be in [0, 1)");
   if (o.kill_fraction < 0 || o.kill_fraction >= 0.5) {
@@ -61,9 +67,12 @@ Result<MulticastOptions> ParseMulticast(const std::vector<std::string>& args) {
 }
 
 struct McCluster {
-  McCluster(const ClusterOptions& options, uint64_t extra_trees)
-      : world(SimOptionsFor(options)) {
+  explicit McCluster(const MulticastOptions& o) : world(SimOptionsFor(o.cluster)) {
+    const ClusterOptions& options = o.cluster;
+    const uint64_t extra_trees = o.extra_trees;
     NodeCoreConfig config;
+    config.routing.unit_weights = o.unit_weights;
+    config.routing.hop_cost_us = static_cast<uint32_t>(o.hop_cost_us);
     config.multicast.extra_trees = static_cast<uint32_t>(extra_trees);
     config.topics = {kTopic};
     for (uint64_t i = 0; i < 3; ++i) config.membership.contacts.push_back(NodeName(i));
@@ -90,11 +99,15 @@ struct Tally {
   std::map<std::pair<NodeId, std::string>, int> deliveries;
   std::vector<double> latencies_ms;
   uint64_t duplicates = 0;
+  // Member records that some node stored anew while messages were under way: graph changes
+  // that trees computed on different nodes may not yet agree on.
+  uint64_t record_changes = 0;
 };
 
 void Observe(McCluster& cluster, Tally& tally) {
   cluster.world.SetStepObserver([&tally](const NodeId& id, Duration at, const Effects& out) {
     for (const Event& event : out.events()) {
+      if (std::holds_alternative<MemberChanged>(event)) ++tally.record_changes;
       const auto* d = std::get_if<McDelivered>(&event);
       if (d == nullptr) continue;
       const std::string key = d->origin.str() + "/" + std::to_string(d->seq);
@@ -141,6 +154,22 @@ uint64_t LinkVerdicts(McCluster& cluster) {
   return n;
 }
 
+// The deepest tree, in hops, among the trees of `roots` as `observer`'s router computes them.
+size_t MaxTreeHops(McCluster& cluster, const NodeId& observer, const std::set<NodeId>& roots) {
+  NodeCore* core = cluster.Core(observer);
+  if (core == nullptr) return 0;
+  size_t hops = 0;
+  for (const NodeId& root : roots) {
+    const routing::ShortestPathTree* tree = core->router().Tree(root);
+    if (tree == nullptr) continue;
+    for (routing::Vertex v : core->router().graph().Vertices()) {
+      const size_t path = tree->PathTo(v).size();
+      if (path > 0) hops = std::max(hops, path - 1);
+    }
+  }
+  return hops;
+}
+
 routing::MulticastStats SumStats(McCluster& cluster, const std::vector<NodeId>& live) {
   routing::MulticastStats sum;
   for (const NodeId& id : live) {
@@ -165,7 +194,7 @@ int RunMulticastScenario(const std::vector<std::string>& args) {
   }
   const MulticastOptions& o = *parsed;
   const auto wall_start = std::chrono::steady_clock::now();
-  McCluster cluster(o.cluster, o.extra_trees);
+  McCluster cluster(o);
   if (!cluster.world.RunUntil([&] { return cluster.Converged(); }, seconds(120))) {
     std::printf("%s,\"error\":\"no convergence\"}\n", Common("multicast", false, o.cluster).c_str());
     return 1;
@@ -207,6 +236,11 @@ int RunMulticastScenario(const std::vector<std::string>& args) {
   const bool ok = tally.sent_at.size() == o.messages && tally.duplicates == 0 && ratio >= want;
   const routing::MulticastStats s = SumStats(cluster, live);
   const uint64_t link_verdicts = LinkVerdicts(cluster) - verdicts_before;
+  std::set<NodeId> origins;
+  for (const auto& [key, at] : tally.sent_at) {
+    origins.insert(NodeId::FromLiteral(key.substr(0, key.find('/'))));
+  }
+  const size_t max_hops = MaxTreeHops(cluster, live.front(), origins);
   std::optional<double> p50;
   std::optional<double> p99;
   if (!tally.latencies_ms.empty()) {
@@ -214,16 +248,16 @@ int RunMulticastScenario(const std::vector<std::string>& args) {
     p99 = Percentile(tally.latencies_ms, 0.99);
   }
   std::printf("%s,\"messages\":%" PRIu64 ",\"loss\":%g,\"kill_fraction\":%g,\"live\":%zu,"
-              "\"payload_bytes\":%" PRIu64 ",\"extra_trees\":%" PRIu64 ",\"delivery_ratio\":%.6f,\"duplicates\":%" PRIu64
+              "\"payload_bytes\":%" PRIu64 ",\"extra_trees\":%" PRIu64 ",\"unit_weights\":%s,\"delivery_ratio\":%.6f,\"duplicates\":%" PRIu64
               ",\"latency_p50_ms\":%s,\"latency_p99_ms\":%s,\"bytes_per_msg\":%.0f,"
               "\"bytes_limit\":%.0f,\"retransmitted\":%" PRIu64 ",\"given_up\":%" PRIu64
-              ",\"bypassed\":%" PRIu64 ",\"off_tree\":%" PRIu64
-              ",\"unconnected_children\":%" PRIu64 ",\"links_dropped\":%" PRIu64
+              ",\"bypassed\":%" PRIu64 ",\"ttl_expired\":%" PRIu64 ",\"max_tree_hops\":%zu,\"off_tree\":%" PRIu64
+              ",\"unconnected_children\":%" PRIu64 ",\"links_dropped\":%" PRIu64 ",\"record_changes\":%" PRIu64
               ",\"wall_ms\":%.0f}\n",
               Common("multicast", ok, o.cluster).c_str(), o.messages, o.loss, o.kill_fraction,
-              live.size(), o.payload_bytes, o.extra_trees, ratio, tally.duplicates, Fixed(p50, "%.2f").c_str(),
+              live.size(), o.payload_bytes, o.extra_trees, o.unit_weights ? "true" : "false", ratio, tally.duplicates, Fixed(p50, "%.2f").c_str(),
               Fixed(p99, "%.2f").c_str(), bytes_per_msg, limit, s.retransmitted, s.given_up,
-              s.bypassed, s.off_tree, s.unconnected_children, link_verdicts,
+              s.bypassed, s.ttl_expired, max_hops, s.off_tree, s.unconnected_children, link_verdicts, tally.record_changes,
               WallMsSince(wall_start));
   return ok ? 0 : 1;
 }
