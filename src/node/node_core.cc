@@ -86,12 +86,14 @@ void NodeCore::RouteMemberEvents(const Now& now, size_t first_event, Effects& ou
   // The router appends its own events as it goes: only the membership's are walked.
   const size_t end = out.events().size();
   const auto& members = membership_.global().members();
+  bool graph_changed = false;
   for (size_t i = first_event; i < end; ++i) {
     // Copied: the router's own events may grow the vector under a reference.
     const Event event = out.events()[i];
     if (const auto* removed = std::get_if<MemberRemoved>(&event)) {
       router_.RemoveMember(now, removed->node, out);
       multicast_.ForgetOrigin(removed->node);
+      graph_changed = true;
       continue;
     }
     const NodeId* node = nullptr;
@@ -99,8 +101,12 @@ void NodeCore::RouteMemberEvents(const Now& now, size_t first_event, Effects& ou
     if (const auto* changed = std::get_if<MemberChanged>(&event)) node = &changed->node;
     if (node == nullptr) continue;
     auto it = members.find(*node);
-    if (it != members.end()) router_.SetLinks(now, *node, it->second.links, out);
+    if (it != members.end()) {
+      router_.SetLinks(now, *node, it->second.links, out);
+      graph_changed = true;
+    }
   }
+  if (graph_changed) multicast_.OnGraphChanged(now, router_, out);
 }
 
 CoreFactory NodeCoreFactory(NodeCoreConfig config) {

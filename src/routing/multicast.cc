@@ -137,12 +137,21 @@ bool Multicast::MarkForwarded(const McPacket& packet) {
   return true;
 }
 
+std::optional<std::vector<NodeId>> Multicast::ChildrenIn(const NodeId& root, Router& router) {
+  const ShortestPathTree* tree = router.Tree(root);
+  const std::optional<Vertex> self = router.graph().Find(self_);
+  if (tree == nullptr || !self || !tree->Reaches(*self)) return std::nullopt;
+  std::vector<NodeId> children;
+  for (Vertex child : tree->Children(*self)) children.push_back(router.graph().Name(child));
+  std::sort(children.begin(), children.end());  // the send order must not depend on numbering
+  return children;
+}
+
 void Multicast::Forward(const Now& now, const NodeId* from, McPacket packet, Router& router,
                         Effects& out) {
   if (!MarkForwarded(packet)) return;
-  const ShortestPathTree* tree = router.Tree(packet.root);
-  const std::optional<Vertex> self = router.graph().Find(self_);
-  if (tree == nullptr || !self || !tree->Reaches(*self)) {
+  std::optional<std::vector<NodeId>> children = ChildrenIn(packet.root, router);
+  if (!children) {
     // This node's graph does not place it in that tree (yet): the graphs disagree here, so
     // no one can tell whose children are left. Every neighbour gets the copy; those whose
     // graphs place them in the tree forward along it, the others do the same. Each forwards
@@ -155,13 +164,18 @@ void Multicast::Forward(const Now& now, const NodeId* from, McPacket packet, Rou
     }
     return;
   }
-  std::vector<NodeId> children;
-  for (Vertex child : tree->Children(*self)) children.push_back(router.graph().Name(child));
-  std::sort(children.begin(), children.end());  // the send order must not depend on numbering
+  // Whoever sent us this copy has it already (a parent, or the origin handing a tree to its
+  // root); the origin forwarded in every tree itself.
+  std::erase_if(*children, [&](const NodeId& child) {
+    return (from != nullptr && child == *from) || child == packet.origin;
+  });
+  SendToChildren(now, *children, packet, router, out);
+  Remember(now, std::move(packet), std::move(*children), from);
+}
+
+void Multicast::SendToChildren(const Now& now, const std::vector<NodeId>& children,
+                               const McPacket& packet, Router& router, Effects& out) {
   for (const NodeId& child : children) {
-    // Whoever sent us this copy has it already (a parent, or the origin handing a tree to its
-    // root); the origin forwarded in every tree itself.
-    if ((from != nullptr && child == *from) || child == packet.origin) continue;
     if (!connected_.contains(child)) {
       // Its link is not up (yet, or any more): one copy over a short-lived connection, and
       // its children too, in case it is gone.
@@ -174,6 +188,44 @@ void Multicast::Forward(const Now& now, const NodeId* from, McPacket packet, Rou
     }
     ++stats_.forwarded;
     SendOnLink(now, child, packet, out);
+  }
+}
+
+void Multicast::Remember(const Now& now, McPacket packet, std::vector<NodeId> sent_to,
+                         const NodeId* from) {
+  if (config_.repair_window <= Duration::zero()) return;
+  if (from != nullptr) sent_to.push_back(*from);
+  recent_bytes_ += packet.payload.size();
+  recent_.push_back({now.mono + config_.repair_window, std::move(packet), std::move(sent_to)});
+  while (!recent_.empty() && (recent_.size() > config_.repair_max_messages ||
+                              recent_bytes_ > config_.repair_max_bytes)) {
+    recent_bytes_ -= recent_.front().packet.payload.size();
+    recent_.pop_front();
+  }
+}
+
+void Multicast::OnGraphChanged(const Now& now, Router& router, Effects& out) {
+  while (!recent_.empty() && recent_.front().until <= now.mono) {
+    recent_bytes_ -= recent_.front().packet.payload.size();
+    recent_.pop_front();
+  }
+  for (Recent& recent : recent_) {
+    // Cheap unless the change altered this root's tree: the router keeps unaltered ones.
+    std::optional<std::vector<NodeId>> children = ChildrenIn(recent.packet.root, router);
+    if (!children) continue;
+    std::vector<NodeId> fresh;
+    for (const NodeId& child : *children) {
+      if (child != recent.packet.origin &&
+          std::find(recent.sent_to.begin(), recent.sent_to.end(), child) == recent.sent_to.end()) {
+        fresh.push_back(child);
+      }
+    }
+    if (fresh.empty()) continue;
+    // A child this node's tree did not have when the copy went out: its old parent's graph
+    // may already have moved it here, and then no one else sends it this copy.
+    stats_.resent_on_change += fresh.size();
+    SendToChildren(now, fresh, recent.packet, router, out);
+    recent.sent_to.insert(recent.sent_to.end(), fresh.begin(), fresh.end());
   }
 }
 

@@ -12,7 +12,9 @@
 // copies waiting) is bypassed: its parent hands the copy straight to the child's own children
 // in that tree, opening short-lived connections if it must, so one failed node or link costs
 // its subtree nothing. A child without a connection also gets one copy over a short-lived one
-// (its link may be on its way up).
+// (its link may be on its way up). Copies forwarded in the last second are kept, and when the
+// graph changes, children that this node's trees gained get them too: once graphs agree again,
+// every node has had each recent message from its parent in the agreed tree.
 // A receiver delivers each message at most once (DeliveryWindow) and only on topics it
 // subscribes to; the origin does not deliver its own. Each (message, tree) is forwarded once.
 // Nothing is replayed to late subscribers, and there is no ordering guarantee. Memory is
@@ -27,6 +29,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_set>
@@ -57,6 +60,14 @@ struct MulticastConfig {
   // (message, tree) pairs remembered as forwarded; older ones may be forwarded again if a late
   // copy arrives (receivers still deliver once).
   size_t forward_memory = 1 << 16;
+  // Copies forwarded within this window are kept (up to the bounds below); when the graph
+  // changes, a child that this node's tree gained meanwhile gets them too. While a record
+  // floods, nodes disagree about who is whose parent, and a child that each candidate thinks
+  // the other's could miss a message; once the graphs agree, its parent has sent it. Zero
+  // turns this off.
+  Duration repair_window = std::chrono::seconds(1);
+  size_t repair_max_messages = 1024;
+  size_t repair_max_bytes = size_t{8} << 20;
 };
 
 enum class MulticastTimer : uint32_t { kRetransmit = 1 };
@@ -74,6 +85,7 @@ struct MulticastStats {
   uint64_t off_tree = 0;        // copies this node cannot place in their tree (sent to all)
   uint64_t unconnected_children = 0;  // tree children without a connection (graph in flux)
   uint64_t bypassed = 0;        // copies handed to an unreachable child's children instead
+  uint64_t resent_on_change = 0;  // recent copies sent to children a graph change brought
   uint64_t acks_sent = 0;
 };
 
@@ -96,6 +108,8 @@ class Multicast {
   void OnTimer(const Now& now, const TimerId& timer, Router& router, Effects& out);
   void OnConnection(const Now& now, const NodeId& peer, LinkState state, Router& router,
                     Effects& out);
+  // The router's graph changed: recent copies go to children this node's trees gained.
+  void OnGraphChanged(const Now& now, Router& router, Effects& out);
   // `origin` left the membership table: its window goes.
   void ForgetOrigin(const NodeId& origin) { windows_.erase(origin); }
 
@@ -116,6 +130,13 @@ class Multicast {
   // message and tree.
   void Forward(const Now& now, const NodeId* from, McPacket packet, Router& router,
                Effects& out);
+  // This node's children in `root`'s tree, sorted; nullopt if its graph leaves it off the tree.
+  std::optional<std::vector<NodeId>> ChildrenIn(const NodeId& root, Router& router);
+  void SendToChildren(const Now& now, const std::vector<NodeId>& children,
+                      const McPacket& packet, Router& router, Effects& out);
+  // Keeps a forwarded copy for repair_window, with whom it went to (and came from).
+  void Remember(const Now& now, McPacket packet, std::vector<NodeId> sent_to,
+                const NodeId* from);
   // First-time marking of (message, tree) as forwarded; false if it already was.
   bool MarkForwarded(const McPacket& packet);
   void SendOnLink(const Now& now, const NodeId& peer, McPacket packet, Effects& out);
@@ -138,6 +159,13 @@ class Multicast {
   std::set<NodeId> connected_;
   std::map<NodeId, Link> links_;
   std::map<uint64_t, NodeId> link_by_id_;
+  struct Recent {
+    Instant until;
+    McPacket packet;
+    std::vector<NodeId> sent_to;
+  };
+  std::deque<Recent> recent_;
+  size_t recent_bytes_ = 0;
   uint64_t next_link_id_ = 1;
   MulticastStats stats_;
 };

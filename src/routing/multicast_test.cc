@@ -74,6 +74,17 @@ class Net {
     }
     FAIL() << "the network never went quiet";
   }
+  // Changes `member`'s record in `name`'s graph only (graphs disagree until the others learn it),
+  // then tells `name`'s multicast, as the node core does.
+  void SetRecordAt(const std::string& name, const std::string& member,
+                   const std::vector<std::string>& peers) {
+    Node& node = *nodes_.at(name);
+    std::vector<GmLink> links;
+    for (const std::string& peer : peers) links.push_back({Id(peer), 100, false});
+    node.router.SetLinks(now_, Id(member), links, node.out);
+    node.mc.OnGraphChanged(now_, node.router, node.out);
+    Collect(name);
+  }
   void Down(const std::string& name, const std::string& peer) {
     Node& node = *nodes_.at(name);
     node.mc.OnConnection(now_, Id(peer), LinkState::kDown, node.router, node.out);
@@ -216,6 +227,27 @@ TEST(MulticastTest, ExtraTreesCoverADeadBranch) {
   for (int i = 0; i < 5; ++i) net.Send("a");
   net.Run();
   EXPECT_EQ(net.Deliveries("c"), 5);
+}
+
+TEST(MulticastTest, AChildThatAGraphChangeBringsGetsTheRecentCopies) {
+  MulticastConfig config;
+  config.extra_trees = 0;
+  Net net(Ring(), config);
+  // b's graph lacks its own link to c, so b's tree of a puts c under d; d's graph (the true
+  // one) puts c under b. Neither sends to c.
+  net.SetRecordAt("b", "b", {"a"});
+  net.Send("a");
+  net.Run();
+  EXPECT_EQ(net.Deliveries("c"), 0);
+  // b learns its record back: c is its child in a's tree again, and gets the recent copy.
+  net.SetRecordAt("b", "b", {"a", "c"});
+  net.Run();
+  EXPECT_EQ(net.Deliveries("c"), 1);
+  EXPECT_EQ(net.Mc("b").stats().resent_on_change, 1u);
+  // Nothing new after that: c is already served.
+  net.SetRecordAt("b", "b", {"a", "c"});
+  net.Run();
+  EXPECT_EQ(net.Mc("b").stats().resent_on_change, 1u);
 }
 
 TEST(MulticastTest, ALinkGoingDownDropsItsOutbox) {
