@@ -40,8 +40,8 @@ struct RoutingConfig {
   uint32_t unmeasured_rtt_us = 1000;
   // Added to every link's round trip: each hop costs a receive, a decode and a send that the
   // round trip does not show. Without it, trees on a LAN follow chains of slightly faster links
-  // (1,000 nodes: 28 hops deep, beyond the multicast ttl); with it, a detour must save more
-  // than a hop's cost.
+  // (lashup-sim multicast, 1,000 nodes: 15 hops deep instead of 12, latency p99 34 ms instead
+  // of 24); with it, a detour must save more than a hop's cost.
   uint32_t hop_cost_us = 1000;
   // Added to a held link's weight: larger than any path of open links can cost.
   uint64_t held_weight = uint64_t{1} << 40;
