@@ -6,8 +6,6 @@
 namespace lashup::membership {
 namespace {
 
-Duration Abs(Duration d) { return d < Duration(0) ? -d : d; }
-
 uint32_t Millis(Duration d) {
   return static_cast<uint32_t>(
       std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(d).count()));
@@ -37,13 +35,15 @@ const NodeId* FailureDetector::PeerByKey(uint64_t key) const {
 }
 
 Duration FailureDetector::Timeout(const Peer& state) const {
-  if (state.srtt) return ProbeTimeout(config_, state.srtt, state.rttvar, local_health_);
+  if (state.rtt.srtt) {
+    return ProbeTimeout(config_, state.rtt.srtt, state.rtt.rttvar, local_health_);
+  }
   // No sample on this link yet: borrow the slowest of this node's measured links, which is a
   // better guess than the cap (a peer that hangs right after a link comes up would otherwise
   // take cap + 2 * cap to detect). With none measured, the cap.
   std::optional<Duration> prior;
   for (const auto& [peer, other] : peers_) {
-    if (other.srtt) prior = std::max(prior.value_or(Duration(0)), *other.srtt + 4 * other.rttvar);
+    if (auto bound = other.rtt.Bound()) prior = std::max(prior.value_or(Duration(0)), *bound);
   }
   return ProbeTimeout(config_, prior, Duration(0), local_health_);
 }
@@ -58,7 +58,7 @@ void FailureDetector::Health(int delta) {
 
 std::optional<Duration> FailureDetector::Rtt(const NodeId& peer) const {
   auto it = peers_.find(peer);
-  return it == peers_.end() ? std::nullopt : it->second.srtt;
+  return it == peers_.end() ? std::nullopt : it->second.rtt.srtt;
 }
 
 std::vector<NodeId> FailureDetector::TakeFailed() { return std::exchange(failed_, {}); }
@@ -149,13 +149,7 @@ void FailureDetector::OnAck(const Now& now, const NodeId& from, uint64_t seq, Ef
   const bool retry = state != nullptr && state->retry_seq != 0 && state->retry_seq == seq;
   if (state != nullptr && state->phase != Phase::kIdle && (state->seq == seq || retry)) {
     const Duration sample = now.mono - (retry ? state->retry_at : state->sent_at);
-    if (!state->srtt) {
-      state->srtt = sample;
-      state->rttvar = sample / 2;
-    } else {
-      state->rttvar = (3 * state->rttvar + Abs(*state->srtt - sample)) / 4;
-      state->srtt = (7 * *state->srtt + sample) / 8;
-    }
+    state->rtt.Sample(sample);
     if (state->phase == Phase::kDirect) Health(-1);
     state->direct_misses = 0;  // even late, an answer to our own ping shows the link works
     Alive(now, from, *state, out);
@@ -197,7 +191,7 @@ void FailureDetector::StartIndirect(const Now& now, const NodeId& peer, Peer& st
   // that may be far too short for it (a distant peer among near ones): the helpers and we give
   // it the cap instead, and its late ack, if it comes, measures it.
   const Duration timeout =
-      state.srtt ? Timeout(state) : CapTimeout();
+      state.rtt.srtt ? Timeout(state) : CapTimeout();
   Health(+1);
   std::vector<NodeId> helpers = PickHelpers(peer, neighbours);
   state.phase = Phase::kIndirect;

@@ -30,6 +30,7 @@
 #include "core/effects.h"
 #include "core/message.h"
 #include "core/rng.h"
+#include "core/rtt_estimator.h"
 #include "lashup/types.h"
 
 namespace lashup::membership {
@@ -108,8 +109,7 @@ class FailureDetector {
   enum class Phase : uint8_t { kIdle, kDirect, kIndirect };
   struct Peer {
     uint64_t key = 0;  // timer key
-    std::optional<Duration> srtt;
-    Duration rttvar{0};
+    RttEstimator rtt;
     Phase phase = Phase::kIdle;
     uint64_t seq = 0;  // of the probe in flight
     Instant sent_at;

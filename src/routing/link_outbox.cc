@@ -5,8 +5,9 @@
 namespace lashup::routing {
 
 Duration LinkOutbox::Rto() const {
-  if (!srtt_) return config_.initial_rto;
-  return std::clamp(*srtt_ + 4 * rttvar_, config_.min_rto, config_.max_rto);
+  const std::optional<Duration> bound = rtt_.Bound();
+  if (!bound) return config_.initial_rto;
+  return std::clamp(*bound, config_.min_rto, config_.max_rto);
 }
 
 size_t LinkOutbox::Send(Instant now, McPacket& packet) {
@@ -23,18 +24,8 @@ size_t LinkOutbox::Send(Instant now, McPacket& packet) {
 void LinkOutbox::Ack(Instant now, uint64_t hop_seq) {
   auto it = pending_.find(hop_seq);
   if (it == pending_.end()) return;  // a duplicate ack, or one for a copy given up
-  if (it->second.resends == 0) {
-    // RFC 6298's smoothing: alpha 1/8, beta 1/4.
-    const Duration sample = now - it->second.sent;
-    if (!srtt_) {
-      srtt_ = sample;
-      rttvar_ = sample / 2;
-    } else {
-      const Duration error = sample > *srtt_ ? sample - *srtt_ : *srtt_ - sample;
-      rttvar_ = (3 * rttvar_ + error) / 4;
-      *srtt_ = (7 * *srtt_ + sample) / 8;
-    }
-  }
+  // Karn's rule: a resent copy's ack could answer either send.
+  if (it->second.resends == 0) rtt_.Sample(now - it->second.sent);
   pending_.erase(it);
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/multicast_messages.h"
+#include "core/rtt_estimator.h"
 #include "lashup/types.h"
 
 namespace lashup::routing {
@@ -58,8 +59,7 @@ class LinkOutbox {
   RetransmitConfig config_;
   uint64_t next_hop_seq_ = 1;
   std::map<uint64_t, Pending> pending_;
-  std::optional<Duration> srtt_;
-  Duration rttvar_{0};
+  RttEstimator rtt_;
 };
 
 }  // namespace lashup::routing
