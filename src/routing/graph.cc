@@ -23,6 +23,7 @@ Vertex Graph::Intern(const NodeId& id) {
     pinned_.push_back(false);
   }
   index_.emplace(id, v);
+  ++names_generation_;
   return v;
 }
 
@@ -101,6 +102,7 @@ void Graph::MaybeFree(Vertex v) {
   index_.erase(names_[v]);
   names_[v] = NodeId();
   free_.push_back(v);
+  ++names_generation_;
 }
 
 }  // namespace lashup::routing

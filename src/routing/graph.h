@@ -61,6 +61,8 @@ class Graph {
   std::span<const Edge> Out(Vertex v) const { return out_[v]; }
   // Every vertex in use, by number.
   std::vector<Vertex> Vertices() const;
+  // Grows whenever a vertex is added or freed: the set of names changed.
+  uint64_t names_generation() const { return names_generation_; }
 
  private:
   void MaybeFree(Vertex v);
@@ -71,6 +73,7 @@ class Graph {
   std::vector<bool> has_record_;
   std::vector<bool> pinned_;
   std::vector<Vertex> free_;
+  uint64_t names_generation_ = 0;
   std::unordered_map<NodeId, Vertex> index_;
 };
 

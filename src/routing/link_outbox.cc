@@ -10,11 +10,11 @@ Duration LinkOutbox::Rto() const {
   return std::clamp(*bound, config_.min_rto, config_.max_rto);
 }
 
-size_t LinkOutbox::Send(Instant now, McPacket& packet) {
-  size_t given_up = 0;
+std::optional<McPacket> LinkOutbox::Send(Instant now, McPacket& packet) {
+  std::optional<McPacket> given_up;
   if (pending_.size() >= config_.max_unacked && !pending_.empty()) {
+    given_up = std::move(pending_.begin()->second.packet);
     pending_.erase(pending_.begin());
-    given_up = 1;
   }
   packet.hop_seq = next_hop_seq_++;
   pending_.emplace(packet.hop_seq, Pending{packet, now, now + Rto(), 0});

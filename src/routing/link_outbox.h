@@ -34,11 +34,15 @@ struct RetransmitConfig {
 
 class LinkOutbox {
  public:
-  explicit LinkOutbox(const RetransmitConfig& config) : config_(config) {}
+  // Hop numbers start at `first_hop_seq` (>= 1). A link that comes back gets a new outbox: its
+  // numbers must not overlap the old one's, or a late ack of an old copy would confirm a new
+  // one.
+  LinkOutbox(const RetransmitConfig& config, uint64_t first_hop_seq)
+      : config_(config), next_hop_seq_(first_hop_seq) {}
 
   // Numbers `packet` for this link (sets hop_seq) and keeps a copy until it is acknowledged.
-  // Returns how many older copies were given up to stay within max_unacked (0 or 1).
-  size_t Send(Instant now, McPacket& packet);
+  // Returns the oldest copy if it had to be given up to stay within max_unacked.
+  std::optional<McPacket> Send(Instant now, McPacket& packet);
   void Ack(Instant now, uint64_t hop_seq);
   // Copies whose wait ended, to send again; the ones out of retries move to `given_up`.
   std::vector<McPacket> Due(Instant now, std::vector<McPacket>& given_up);
@@ -57,7 +61,7 @@ class LinkOutbox {
   };
 
   RetransmitConfig config_;
-  uint64_t next_hop_seq_ = 1;
+  uint64_t next_hop_seq_;
   std::map<uint64_t, Pending> pending_;
   RttEstimator rtt_;
 };

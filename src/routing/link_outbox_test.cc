@@ -7,9 +7,15 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST(LinkOutboxTest, NumbersCopiesAndForgetsAcknowledgedOnes) {
+TEST(LinkOutboxTest, NumbersCopiesFromItsStartAndForgetsAcknowledgedOnes) {
   RetransmitConfig config;
-  LinkOutbox outbox(config);
+  EXPECT_EQ([&] {
+    LinkOutbox other(config, 500);
+    McPacket q;
+    other.Send(Instant(), q);
+    return q.hop_seq;
+  }(), 500u);
+  LinkOutbox outbox(config, 1);
   const Instant t0(std::chrono::seconds(1));
   McPacket a;
   McPacket b;
@@ -26,7 +32,7 @@ TEST(LinkOutboxTest, ResendsWithDoublingWaitsThenGivesUp) {
   RetransmitConfig config;
   config.initial_rto = milliseconds(50);
   config.max_retransmits = 2;
-  LinkOutbox outbox(config);
+  LinkOutbox outbox(config, 1);
   const Instant t0(std::chrono::seconds(1));
   McPacket p;
   outbox.Send(t0, p);
@@ -47,7 +53,7 @@ TEST(LinkOutboxTest, ResendsWithDoublingWaitsThenGivesUp) {
 TEST(LinkOutboxTest, TheTimeoutFollowsMeasuredRoundTripsButNotResentOnes) {
   RetransmitConfig config;
   config.min_rto = milliseconds(1);
-  LinkOutbox outbox(config);
+  LinkOutbox outbox(config, 1);
   Instant t(std::chrono::seconds(1));
   EXPECT_EQ(outbox.Rto(), config.initial_rto);
   McPacket p;
@@ -66,12 +72,14 @@ TEST(LinkOutboxTest, TheTimeoutFollowsMeasuredRoundTripsButNotResentOnes) {
 TEST(LinkOutboxTest, BoundedGivingUpTheOldest) {
   RetransmitConfig config;
   config.max_unacked = 2;
-  LinkOutbox outbox(config);
+  LinkOutbox outbox(config, 1);
   const Instant t0(std::chrono::seconds(1));
   McPacket p;
-  EXPECT_EQ(outbox.Send(t0, p), 0u);
-  EXPECT_EQ(outbox.Send(t0, p), 0u);
-  EXPECT_EQ(outbox.Send(t0, p), 1u);
+  EXPECT_FALSE(outbox.Send(t0, p));
+  EXPECT_FALSE(outbox.Send(t0, p));
+  const std::optional<McPacket> given_up = outbox.Send(t0, p);
+  ASSERT_TRUE(given_up);
+  EXPECT_EQ(given_up->hop_seq, 1u);  // the oldest
   EXPECT_EQ(outbox.unacked(), 2u);
   const std::vector<McPacket> all = outbox.TakeAll();
   ASSERT_EQ(all.size(), 2u);

@@ -61,7 +61,7 @@ Result<uint64_t> Multicast::Send(const Now& now, const std::string& topic,
   roots.insert(roots.begin(), self_);
   for (const NodeId& root : roots) {
     packet.root = root;
-    if (root != self_) SendOnLink(now, root, packet, out);
+    if (root != self_) SendOnLink(now, root, packet, router, out);
     Forward(now, nullptr, packet, router, out);
   }
   return packet.seq;
@@ -98,7 +98,12 @@ void Multicast::OnPacket(const Now& now, const NodeId& from, const McPacket& pac
     ++stats_.acks_sent;
   }
   if (packet.origin != self_) {
-    switch (windows_[packet.origin].Accept(packet.incarnation, packet.seq)) {
+    DeliveryWindow* window = WindowOf(packet.origin, router);
+    if (window == nullptr) {
+      ++stats_.origins_refused;
+      return;
+    }
+    switch (window->Accept(packet.incarnation, packet.seq)) {
       case DeliveryWindow::Verdict::kNew:
         if (topics_.contains(packet.topic)) {
           ++stats_.delivered;
@@ -124,6 +129,15 @@ void Multicast::OnPacket(const Now& now, const NodeId& from, const McPacket& pac
   McPacket next = packet;
   --next.ttl;
   Forward(now, &from, std::move(next), router, out);
+}
+
+DeliveryWindow* Multicast::WindowOf(const NodeId& origin, const Router& router) {
+  if (auto it = windows_.find(origin); it != windows_.end()) return &it->second;
+  if (windows_.size() >= config_.max_origins) {
+    std::erase_if(windows_, [&](const auto& entry) { return !router.graph().Find(entry.first); });
+    if (windows_.size() >= config_.max_origins) return nullptr;
+  }
+  return &windows_[origin];
 }
 
 bool Multicast::MarkForwarded(const McPacket& packet) {
@@ -160,7 +174,7 @@ void Multicast::Forward(const Now& now, const NodeId* from, McPacket packet, Rou
     for (const NodeId& peer : connected_) {
       if ((from != nullptr && peer == *from) || peer == packet.origin) continue;
       ++stats_.forwarded;
-      SendOnLink(now, peer, packet, out);
+      SendOnLink(now, peer, packet, router, out);
     }
     return;
   }
@@ -187,7 +201,7 @@ void Multicast::SendToChildren(const Now& now, const std::vector<NodeId>& childr
       continue;
     }
     ++stats_.forwarded;
-    SendOnLink(now, child, packet, out);
+    SendOnLink(now, child, packet, router, out);
   }
 }
 
@@ -229,14 +243,26 @@ void Multicast::OnGraphChanged(const Now& now, Router& router, Effects& out) {
   }
 }
 
-void Multicast::SendOnLink(const Now& now, const NodeId& peer, McPacket packet, Effects& out) {
-  auto [it, fresh] = links_.try_emplace(peer, Link{next_link_id_, LinkOutbox(config_.retransmit),
-                                                   std::nullopt});
-  if (fresh) link_by_id_.emplace(next_link_id_++, peer);
+void Multicast::SendOnLink(const Now& now, const NodeId& peer, McPacket packet, Router& router,
+                           Effects& out) {
+  auto it = links_.find(peer);
+  if (it == links_.end()) {
+    // Each link instance numbers its copies in its own range (2^32 wide), so a late ack from
+    // an earlier connection to the same peer cannot confirm a copy of this one.
+    const uint64_t id = next_link_id_++;
+    it = links_.emplace(peer, Link{id, LinkOutbox(config_.retransmit, (id << 32) | 1),
+                                   std::nullopt})
+             .first;
+    link_by_id_.emplace(id, peer);
+  }
   Link& link = it->second;
-  stats_.given_up += link.outbox.Send(now.mono, packet);
+  std::optional<McPacket> evicted = link.outbox.Send(now.mono, packet);
   out.Send(peer, std::move(packet));
   ArmTimer(link, out);
+  if (evicted) {
+    ++stats_.given_up;
+    Bypass(now, peer, *evicted, router, out);
+  }
 }
 
 void Multicast::Bypass(const Now& now, const NodeId& child, const McPacket& packet,
@@ -251,7 +277,7 @@ void Multicast::Bypass(const Now& now, const NodeId& child, const McPacket& pack
     if (g == self_ || g == packet.origin) continue;
     ++stats_.bypassed;
     if (connected_.contains(g)) {
-      SendOnLink(now, g, packet, out);
+      SendOnLink(now, g, packet, router, out);
     } else {
       // Not a neighbour: one copy over a short-lived connection, without a hop ack (the ack
       // would need the connection to stay).

@@ -66,6 +66,10 @@ struct MulticastConfig {
   // the other's could miss a message; once the graphs agree, its parent has sent it. Zero
   // turns this off.
   Duration repair_window = std::chrono::seconds(1);
+  // Delivery windows kept (one per origin). Beyond this, windows of origins the graph no
+  // longer knows go; if that is not enough, copies from new origins are dropped (a peer
+  // inventing origin names cannot grow memory without bound).
+  size_t max_origins = 1 << 16;
   size_t repair_max_messages = 1024;
   size_t repair_max_bytes = size_t{8} << 20;
 };
@@ -78,6 +82,7 @@ struct MulticastStats {
   uint64_t duplicates = 0;      // copies of messages already delivered or seen
   uint64_t unsubscribed = 0;    // new messages on topics nobody here subscribes to
   uint64_t too_old = 0;         // below the origin's window, or from an older incarnation
+  uint64_t origins_refused = 0;  // copies from a new origin while max_origins windows exist
   uint64_t forwarded = 0;       // copies sent to children (first sends)
   uint64_t retransmitted = 0;
   uint64_t given_up = 0;        // copies never acknowledged
@@ -126,6 +131,8 @@ class Multicast {
   void OnPacket(const Now& now, const NodeId& from, const McPacket& packet, Router& router,
                 Effects& out);
   void OnAck(const Now& now, const NodeId& from, const McAck& ack);
+  // The delivery window of `origin`, made if there is room (see max_origins); null if not.
+  DeliveryWindow* WindowOf(const NodeId& origin, const Router& router);
   // Sends `packet` to this node's children in `packet.root`'s tree (but `from`), once per
   // message and tree.
   void Forward(const Now& now, const NodeId* from, McPacket packet, Router& router,
@@ -139,7 +146,8 @@ class Multicast {
                 const NodeId* from);
   // First-time marking of (message, tree) as forwarded; false if it already was.
   bool MarkForwarded(const McPacket& packet);
-  void SendOnLink(const Now& now, const NodeId& peer, McPacket packet, Effects& out);
+  void SendOnLink(const Now& now, const NodeId& peer, McPacket packet, Router& router,
+                  Effects& out);
   // `child` cannot take `packet`: its children in the packet's tree get it instead.
   void Bypass(const Now& now, const NodeId& child, const McPacket& packet, Router& router,
               Effects& out);

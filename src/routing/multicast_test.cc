@@ -302,5 +302,25 @@ TEST(MulticastTest, CopiesFromAnOlderIncarnationAreNeitherDeliveredNorForwarded)
   EXPECT_EQ(mc.stats().acks_sent, 2u);  // acknowledged all the same, so the sender stops
 }
 
+TEST(MulticastTest, NewOriginsBeyondTheWindowBoundAreRefused) {
+  Router router(Id("b"), RoutingConfig{});
+  Effects out;
+  const Now now{Instant(std::chrono::seconds(1)), WallTime()};
+  router.SetLinks(now, Id("b"), {{Id("o1"), 100, false}, {Id("o2"), 100, false}}, out);
+  MulticastConfig config;
+  config.max_origins = 1;
+  Multicast mc(Id("b"), config, 1);
+  mc.Start(1);
+  mc.Subscribe("t");
+  mc.OnMessage(now, Id("o1"), McPacket{Id("o1"), 1, 1, "t", 10, Id("o1"), 0, {}}, router, out);
+  mc.OnMessage(now, Id("o2"), McPacket{Id("o2"), 1, 1, "t", 10, Id("o2"), 0, {}}, router, out);
+  EXPECT_EQ(mc.stats().delivered, 1u);
+  EXPECT_EQ(mc.stats().origins_refused, 1u);
+  // A window whose origin the graph no longer knows makes room.
+  router.SetLinks(now, Id("b"), {{Id("o2"), 100, false}}, out);
+  mc.OnMessage(now, Id("o2"), McPacket{Id("o2"), 1, 2, "t", 10, Id("o2"), 0, {}}, router, out);
+  EXPECT_EQ(mc.stats().delivered, 2u);
+}
+
 }  // namespace
 }  // namespace lashup::routing

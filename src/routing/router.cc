@@ -205,7 +205,10 @@ std::vector<NodeId> Router::OpenLinks() const {
 }
 
 void Router::LocalMaybeChanged(const Now& now, Effects& out) {
-  if (local_ || notify_armed_) return;  // unaltered, or a notice is already due
+  // Unaltered (same tree, same names), or a notice is already due.
+  if ((local_ && graph_.names_generation() == notified_names_generation_) || notify_armed_) {
+    return;
+  }
   if (last_notify_ && now.mono < *last_notify_ + config_.event_interval) {
     notify_armed_ = true;
     out.SetTimer(NotifyTimer(), *last_notify_ + config_.event_interval);
@@ -225,9 +228,16 @@ void Router::Notify(const Now& now, Effects& out) {
   std::vector<NodeId> reachable = Names(tree, true);
   // Vertex numbers are reused, so equal parents and distances alone could hide a new node in
   // an old number: the names must match too.
-  if (notified_tree_ && notified_tree_->SameAs(tree) && reachable == notified_reachable_) return;
+  std::vector<NodeId> unreachable = Names(tree, false);
+  notified_names_generation_ = graph_.names_generation();
+  // Even a look that finds nothing new counts against the rate: comparing costs O(N log N).
+  last_notify_ = now.mono;
+  if (notified_tree_ && notified_tree_->SameAs(tree) && reachable == notified_reachable_ &&
+      unreachable == notified_unreachable_) {
+    return;
+  }
   RoutesChanged event;
-  event.unreachable = Names(tree, false);
+  event.unreachable = unreachable;
   event.became_reachable = Minus(reachable, notified_reachable_);
   event.became_unreachable = Minus(notified_reachable_, reachable);
   std::vector<NodeId> gone = Minus(event.became_unreachable, event.unreachable);
@@ -236,7 +246,7 @@ void Router::Notify(const Now& now, Effects& out) {
   event.reachable = reachable;
   notified_tree_ = tree;
   notified_reachable_ = std::move(reachable);
-  last_notify_ = now.mono;
+  notified_unreachable_ = std::move(unreachable);
   ++stats_.events_emitted;
   out.Emit(std::move(event));
 }

@@ -11,7 +11,8 @@
 // vanished or changed weight, or an edge that gives some vertex a shorter path or a smaller-id
 // parent at the same distance. Queries about an unknown node answer "unreachable".
 //
-// Events: when the local tree changes (parents or distances), a RoutesChanged event goes out at
+// Events: when the local tree changes (parents or distances), or a node enters or leaves the
+// graph (the unreachable set may change with no tree change), a RoutesChanged event goes out at
 // once if none went out within `event_interval`, else at the end of that interval with the
 // state as it is then: bursts coalesce, and the last state is always delivered.
 //
@@ -125,6 +126,8 @@ class Router {
   // What the last RoutesChanged said.
   std::optional<ShortestPathTree> notified_tree_;
   std::vector<NodeId> notified_reachable_;
+  std::vector<NodeId> notified_unreachable_;
+  uint64_t notified_names_generation_ = UINT64_MAX;
   std::optional<Instant> last_notify_;
   bool notify_armed_ = false;
   RouterStats stats_;

@@ -194,6 +194,23 @@ TEST_F(RouterTest, TheCacheStaysWithinItsBudget) {
   EXPECT_EQ(router.Distance(Id("b"), Id("c")), 1u);  // recomputed on demand
 }
 
+TEST_F(RouterTest, ANodeThatAppearsUnreachableIsReportedThoughTheTreeDidNotChange) {
+  Links("a", {{"b", 1}});
+  ASSERT_EQ(TakeEvents().size(), 1u);
+  Advance(milliseconds(500));
+  Links("z", {{"a", 1}});  // z lists a; nobody lists z: a's tree is the same, z unreachable
+  std::vector<RoutesChanged> events = TakeEvents();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].unreachable, Ids({"z"}));
+  EXPECT_TRUE(events[0].became_reachable.empty());
+  // And when it is forgotten, it leaves the list.
+  Advance(milliseconds(500));
+  router_.RemoveMember(now_, Id("z"), effects_);
+  events = TakeEvents();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(events[0].unreachable.empty());
+}
+
 TEST_F(RouterTest, TreeEventsCoalesceButTheLastStateIsAlwaysDelivered) {
   Links("a", {{"b", 1}});
   Links("b", {{"a", 1}});

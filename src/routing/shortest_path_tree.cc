@@ -63,7 +63,7 @@ void ShortestPathTree::BuildChildren() {
 }
 
 std::span<const Vertex> ShortestPathTree::Children(Vertex v) const {
-  if (v + 1 >= child_begin_.size()) return {};
+  if (v >= parent_.size()) return {};  // also kNoVertex, whose v + 1 would wrap
   return std::span<const Vertex>(children_.data() + child_begin_[v],
                                  child_begin_[v + 1] - child_begin_[v]);
 }
