@@ -4,7 +4,7 @@
 #   scripts/deps.sh test   those plus test, benchmark and fuzzing dependencies
 set -euo pipefail
 set_name=${1:-test}
-packages=(cmake ninja-build g++ capnproto libcapnp-dev libasio-dev libssl-dev)
+packages=(cmake ninja-build g++ capnproto libcapnp-dev libasio-dev libssl-dev librocksdb-dev)
 if [ "$set_name" = "test" ]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libboost-graph-dev clang libclang-rt-14-dev)
 fi

@@ -3,7 +3,7 @@
 // Contract: `Apply` writes a batch atomically (all ops or none). With Durability::kSync it
 // returns only after the batch and every earlier batch are on stable storage. A driver reads
 // the recovered state through the StorageReader side when it (re)builds a core. Implementations:
-// MemoryStorage (simulator, tests) here; RocksDB arrives with the KV store. One thread at a time.
+// MemoryStorage (simulator, tests) and RocksDbStorage (real nodes). One thread at a time.
 #ifndef LASHUP_STORAGE_STORAGE_H_
 #define LASHUP_STORAGE_STORAGE_H_
 
