@@ -155,10 +155,7 @@ std::optional<std::vector<NodeId>> Multicast::ChildrenIn(const NodeId& root, Rou
   const ShortestPathTree* tree = router.Tree(root);
   const std::optional<Vertex> self = router.graph().Find(self_);
   if (tree == nullptr || !self || !tree->Reaches(*self)) return std::nullopt;
-  std::vector<NodeId> children;
-  for (Vertex child : tree->Children(*self)) children.push_back(router.graph().Name(child));
-  std::sort(children.begin(), children.end());  // the send order must not depend on numbering
-  return children;
+  return router.Children(root, self_);  // sorted: the send order must not hang on numbering
 }
 
 void Multicast::Forward(const Now& now, const NodeId* from, McPacket packet, Router& router,
@@ -267,13 +264,7 @@ void Multicast::SendOnLink(const Now& now, const NodeId& peer, McPacket packet, 
 
 void Multicast::Bypass(const Now& now, const NodeId& child, const McPacket& packet,
                        Router& router, Effects& out) {
-  const ShortestPathTree* tree = router.Tree(packet.root);
-  const std::optional<Vertex> v = router.graph().Find(child);
-  if (tree == nullptr || !v) return;
-  std::vector<NodeId> grandchildren;
-  for (Vertex g : tree->Children(*v)) grandchildren.push_back(router.graph().Name(g));
-  std::sort(grandchildren.begin(), grandchildren.end());
-  for (const NodeId& g : grandchildren) {
+  for (const NodeId& g : router.Children(packet.root, child)) {
     if (g == self_ || g == packet.origin) continue;
     ++stats_.bypassed;
     if (connected_.contains(g)) {
