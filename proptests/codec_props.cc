@@ -98,12 +98,40 @@ Gen<lashup::Message> MulticastMessage() {
       gen::construct<Message>(gen::build<McAck>(gen::set(&McAck::hop_seqs))));
 }
 
+// Parallel lists come in equal lengths (the codec refuses others).
+Gen<lashup::Message> KvMessage() {
+  using namespace lashup;
+  const auto tree = gen::mapcat(gen::inRange<size_t>(0, 20), [](size_t n) {
+    return gen::build<KvAeTree>(
+        gen::set(&KvAeTree::session), gen::set(&KvAeTree::level),
+        gen::set(&KvAeTree::nodes, gen::container<std::vector<uint32_t>>(n, gen::arbitrary<uint32_t>())),
+        gen::set(&KvAeTree::hashes, gen::container<std::vector<uint64_t>>(n, gen::arbitrary<uint64_t>())));
+  });
+  const auto keys = gen::mapcat(gen::inRange<size_t>(0, 20), [](size_t n) {
+    return gen::build<KvAeKeys>(
+        gen::set(&KvAeKeys::session), gen::set(&KvAeKeys::buckets),
+        gen::set(&KvAeKeys::key_hashes, gen::container<std::vector<uint64_t>>(n, gen::arbitrary<uint64_t>())),
+        gen::set(&KvAeKeys::state_hashes, gen::container<std::vector<uint64_t>>(n, gen::arbitrary<uint64_t>())),
+        gen::set(&KvAeKeys::truncated));
+  });
+  const auto states = gen::mapcat(gen::inRange<size_t>(0, 8), [](size_t n) {
+    return gen::build<KvAeStates>(
+        gen::set(&KvAeStates::session),
+        gen::set(&KvAeStates::keys, gen::container<std::vector<std::string>>(n, gen::arbitrary<std::string>())),
+        gen::set(&KvAeStates::states, gen::container<std::vector<std::string>>(n, gen::arbitrary<std::string>())),
+        gen::set(&KvAeStates::want), gen::set(&KvAeStates::last),
+        gen::set(&KvAeStates::answer));
+  });
+  return gen::oneOf(gen::construct<Message>(tree), gen::construct<Message>(keys),
+                    gen::construct<Message>(states));
+}
+
 template <>
 struct Arbitrary<lashup::Message> {
   static Gen<lashup::Message> arbitrary() {
     using lashup::Message;
     return gen::oneOf(
-        MembershipMessage(), MulticastMessage(),
+        MembershipMessage(), MulticastMessage(), KvMessage(),
         gen::construct<Message>(gen::build<lashup::Ping>(gen::set(&lashup::Ping::nonce),
                                                          gen::set(&lashup::Ping::sent_at_ns))),
         gen::construct<Message>(

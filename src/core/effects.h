@@ -80,6 +80,8 @@ class Effects {
   std::vector<NetOp>& mutable_net() { return net_; }
   const std::vector<TimerOp>& timers() const { return timers_; }
   const std::vector<Event>& events() const { return events_; }
+  // For a composing core that consumes some of its components' events itself.
+  std::vector<Event>& mutable_events() { return events_; }
 
   bool empty() const {
     return persist_.empty() && net_.empty() && timers_.empty() && events_.empty();

@@ -304,8 +304,11 @@ TEST(MessageTest, KindNames) {
   EXPECT_EQ(MessageKind(GmDigest{}), "gm_digest");
   EXPECT_EQ(MessageKind(McPacket{}), "mc_packet");
   EXPECT_EQ(MessageKind(McAck{}), "mc_ack");
+  EXPECT_EQ(MessageKind(KvAeTree{}), "kv_ae_tree");
+  EXPECT_EQ(MessageKind(KvAeKeys{}), "kv_ae_keys");
+  EXPECT_EQ(MessageKind(KvAeStates{}), "kv_ae_states");
   // Names cover every alternative, so a new message must get one.
-  static_assert(std::variant_size_v<Message> == 19,
+  static_assert(std::variant_size_v<Message> == 22,
                 "a new Message alternative needs a name check here");
 }
 

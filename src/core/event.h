@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "lashup/crdt/value.h"
 #include "lashup/types.h"
 
 namespace lashup {
@@ -63,8 +64,21 @@ struct McDelivered {
   friend bool operator==(const McDelivered&, const McDelivered&) = default;
 };
 
+// KV store (src/kv): a key's value, for the subscriptions whose prefix matches it. A new
+// subscription first gets one event per matching key with `snapshot` set; afterwards each change
+// that alters the value comes once (local updates, deltas and anti-entropy alike). `value` is
+// empty when the key has no fields left (deleted). `key` is the key's path.
+struct KvChanged {
+  std::vector<uint64_t> subscriptions;  // increasing
+  std::vector<std::string> key;
+  crdt::MapValue value;
+  bool snapshot = false;
+  // Compares values with crdt's operator== (link lashup_crdt to use it).
+  friend bool operator==(const KvChanged&, const KvChanged&) = default;
+};
+
 using Event = std::variant<RttMeasured, ViewsChanged, MemberAdded, MemberChanged, MemberRemoved,
-                           RoutesChanged, McDelivered>;
+                           RoutesChanged, McDelivered, KvChanged>;
 
 }  // namespace lashup
 

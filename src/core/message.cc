@@ -23,6 +23,9 @@ struct KindName {
   std::string_view operator()(const GmDigest&) const { return "gm_digest"; }
   std::string_view operator()(const McPacket&) const { return "mc_packet"; }
   std::string_view operator()(const McAck&) const { return "mc_ack"; }
+  std::string_view operator()(const KvAeTree&) const { return "kv_ae_tree"; }
+  std::string_view operator()(const KvAeKeys&) const { return "kv_ae_keys"; }
+  std::string_view operator()(const KvAeStates&) const { return "kv_ae_states"; }
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/kv_messages.h"
 #include "core/membership_messages.h"
 #include "core/multicast_messages.h"
 #include "lashup/types.h"
@@ -46,7 +47,8 @@ struct TestData {
 using Message =
     std::variant<Ping, Pong, TestData, HvJoin, HvJoinReply, HvForwardJoin, HvNeighbor,
                  HvNeighborReply, HvDisconnect, HvShuffle, HvShuffleReply, FdPing, FdAck,
-                 FdProbeRequest, FdProbeResult, GmUpdate, GmDigest, McPacket, McAck>;
+                 FdProbeRequest, FdProbeResult, GmUpdate, GmDigest, McPacket, McAck, KvAeTree, KvAeKeys,
+                 KvAeStates>;
 
 // Stable, human-readable name of the message's alternative ("ping", "pong", ...), for logs,
 // metrics and traces.

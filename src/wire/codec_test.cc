@@ -21,7 +21,21 @@ std::vector<Message> SampleMessages() {
       TestData{},
       McPacket{NodeId::FromLiteral("o"), 3, 9, "kv", 31, NodeId::FromLiteral("r"), 77, {1, 2}},
       McAck{{1, 2, UINT64_MAX}},
+      KvAeTree{5, 2, {3, 17}, {UINT64_MAX, 0}},
+      KvAeKeys{5, {1, 4095}, {1, UINT64_MAX}, {9, 8}, true},
+      KvAeStates{5, {std::string("k\0\1", 3)}, {"state"}, {42}, false, true},
   };
+}
+
+TEST(CodecTest, KvParallelListsOfDifferentLengthsAreRefused) {
+  for (const Message& bad : std::vector<Message>{KvAeTree{1, 1, {1, 2}, {1}},
+                                                 KvAeKeys{1, {0}, {1}, {}, false},
+                                                 KvAeStates{1, {"k"}, {}, {}, true, false}}) {
+    auto bytes = EncodeEnvelope(kSender, bad);
+    ASSERT_TRUE(bytes.ok());
+    auto decoded = DecodeEnvelope(*bytes);
+    EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument) << MessageKind(bad);
+  }
 }
 
 TEST(CodecTest, EveryMessageRoundTrips) {

@@ -33,6 +33,9 @@ struct Envelope {
     gmDigest @18 :GmDigest;
     mcPacket @19 :McPacket;
     mcAck @20 :McAck;
+    kvAeTree @21 :KvAeTree;
+    kvAeKeys @22 :KvAeKeys;
+    kvAeStates @23 :KvAeStates;
   }
 }
 
@@ -154,6 +157,32 @@ struct McPacket {
 
 struct McAck {
   hopSeqs @0 :List(UInt64);
+}
+
+# KV anti-entropy (docs/kv.md): digest hashes at one level of the Merkle tree, the keys of the
+# buckets that differ, and the states that differ. Parallel lists must have equal lengths.
+struct KvAeTree {
+  session @0 :UInt64;
+  level @1 :UInt32;
+  nodes @2 :List(UInt32);
+  hashes @3 :List(UInt64);
+}
+
+struct KvAeKeys {
+  session @0 :UInt64;
+  buckets @1 :List(UInt32);
+  keyHashes @2 :List(UInt64);
+  stateHashes @3 :List(UInt64);
+  truncated @4 :Bool;
+}
+
+struct KvAeStates {
+  session @0 :UInt64;
+  keys @1 :List(Data);
+  states @2 :List(Data);
+  want @3 :List(UInt64);
+  last @4 :Bool;
+  answer @5 :Bool;
 }
 
 # The transport handshake: the first frame each side sends on a connection, after TLS. The

@@ -17,6 +17,15 @@ void WriteIds(ListBuilder list, const std::vector<NodeId>& ids) {
 
 unsigned Count(size_t n) { return static_cast<unsigned>(n); }
 
+capnp::Data::Reader AsData(const std::string& bytes) {
+  return capnp::Data::Reader(reinterpret_cast<const capnp::byte*>(bytes.data()), bytes.size());
+}
+
+template <typename ListBuilder, typename T>
+void WriteList(ListBuilder list, const std::vector<T>& values) {
+  for (unsigned i = 0; i < values.size(); ++i) list.set(i, values[i]);
+}
+
 void WriteVersion(schema::GmVersion::Builder out, const GmVersion& version) {
   out.setEpoch(version.epoch);
   out.setCounter(version.counter);
@@ -104,6 +113,33 @@ struct BodyWriter {
   void operator()(const McAck& m) {
     auto seqs = body.initMcAck().initHopSeqs(Count(m.hop_seqs.size()));
     for (unsigned i = 0; i < m.hop_seqs.size(); ++i) seqs.set(i, m.hop_seqs[i]);
+  }
+
+  void operator()(const KvAeTree& m) {
+    auto out = body.initKvAeTree();
+    out.setSession(m.session);
+    out.setLevel(m.level);
+    WriteList(out.initNodes(Count(m.nodes.size())), m.nodes);
+    WriteList(out.initHashes(Count(m.hashes.size())), m.hashes);
+  }
+  void operator()(const KvAeKeys& m) {
+    auto out = body.initKvAeKeys();
+    out.setSession(m.session);
+    WriteList(out.initBuckets(Count(m.buckets.size())), m.buckets);
+    WriteList(out.initKeyHashes(Count(m.key_hashes.size())), m.key_hashes);
+    WriteList(out.initStateHashes(Count(m.state_hashes.size())), m.state_hashes);
+    out.setTruncated(m.truncated);
+  }
+  void operator()(const KvAeStates& m) {
+    auto out = body.initKvAeStates();
+    out.setSession(m.session);
+    auto keys = out.initKeys(Count(m.keys.size()));
+    for (unsigned i = 0; i < m.keys.size(); ++i) keys.set(i, AsData(m.keys[i]));
+    auto states = out.initStates(Count(m.states.size()));
+    for (unsigned i = 0; i < m.states.size(); ++i) states.set(i, AsData(m.states[i]));
+    WriteList(out.initWant(Count(m.want.size())), m.want);
+    out.setLast(m.last);
+    out.setAnswer(m.answer);
   }
 
   void operator()(const Ping& m) {
@@ -254,6 +290,56 @@ Result<Message> ReadMcAck(schema::McAck::Reader in) {
   return Message(std::move(out));
 }
 
+template <typename T, typename ListReader>
+std::vector<T> ReadList(ListReader in) {
+  std::vector<T> out;
+  out.reserve(in.size());
+  for (auto value : in) out.push_back(value);
+  return out;
+}
+
+Status CheckParallel(size_t a, size_t b, std::string_view what) {
+  if (a == b) return Status::Ok();
+  return InvalidArgumentError(std::string(what) + ": parallel lists of " + std::to_string(a) +
+                              " and " + std::to_string(b) + " entries");
+}
+
+Result<Message> ReadKvAeTree(schema::KvAeTree::Reader in) {
+  KvAeTree out;
+  out.session = in.getSession();
+  out.level = in.getLevel();
+  out.nodes = ReadList<uint32_t>(in.getNodes());
+  out.hashes = ReadList<uint64_t>(in.getHashes());
+  LASHUP_RETURN_IF_ERROR(CheckParallel(out.nodes.size(), out.hashes.size(), "kv_ae_tree"));
+  return Message(std::move(out));
+}
+
+Result<Message> ReadKvAeKeys(schema::KvAeKeys::Reader in) {
+  KvAeKeys out;
+  out.session = in.getSession();
+  out.buckets = ReadList<uint32_t>(in.getBuckets());
+  out.key_hashes = ReadList<uint64_t>(in.getKeyHashes());
+  out.state_hashes = ReadList<uint64_t>(in.getStateHashes());
+  out.truncated = in.getTruncated();
+  LASHUP_RETURN_IF_ERROR(
+      CheckParallel(out.key_hashes.size(), out.state_hashes.size(), "kv_ae_keys"));
+  return Message(std::move(out));
+}
+
+Result<Message> ReadKvAeStates(schema::KvAeStates::Reader in) {
+  KvAeStates out;
+  out.session = in.getSession();
+  out.keys.reserve(in.getKeys().size());
+  for (auto key : in.getKeys()) out.keys.emplace_back(key.begin(), key.end());
+  out.states.reserve(in.getStates().size());
+  for (auto state : in.getStates()) out.states.emplace_back(state.begin(), state.end());
+  out.want = ReadList<uint64_t>(in.getWant());
+  out.last = in.getLast();
+  out.answer = in.getAnswer();
+  LASHUP_RETURN_IF_ERROR(CheckParallel(out.keys.size(), out.states.size(), "kv_ae_states"));
+  return Message(std::move(out));
+}
+
 Result<Message> ReadTestData(schema::TestData::Reader in) {
   TestData out;
   auto label = in.getLabel();
@@ -319,6 +405,12 @@ Result<Message> ReadBody(schema::Envelope::Body::Reader body) {
       return ReadMcPacket(body.getMcPacket());
     case schema::Envelope::Body::MC_ACK:
       return ReadMcAck(body.getMcAck());
+    case schema::Envelope::Body::KV_AE_TREE:
+      return ReadKvAeTree(body.getKvAeTree());
+    case schema::Envelope::Body::KV_AE_KEYS:
+      return ReadKvAeKeys(body.getKvAeKeys());
+    case schema::Envelope::Body::KV_AE_STATES:
+      return ReadKvAeStates(body.getKvAeStates());
   }
   return UnimplementedError("unknown message kind " +
                             std::to_string(static_cast<unsigned>(body.which())) +

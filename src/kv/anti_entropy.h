@@ -1,0 +1,94 @@
+// AntiEntropy: repairs whatever deltas missed, by comparing KV digests with neighbours.
+//
+// Contract: a round with a neighbour walks both Merkle digests (merkle_digest.h) down to the
+// buckets where they differ, lists those buckets' keys (key hash, state hash) and ships the full
+// states that differ, both ways; joining is idempotent, so a state shipped twice or across a
+// concurrent update does no harm. The messages (core/kv_messages.h) alternate between the two
+// nodes: KvAeTree at levels 1, 2 and 3, then KvAeKeys, then KvAeStates (this node's differing
+// states, and `want` for keys it lacks) and the answer: the wanted states and the joined state
+// of every key where the join shows the first sender lacked something; a node says nothing when it finds no difference, so a round between
+// nodes in sync costs one message of 16 hashes. The bytes follow the divergence: each differing
+// key costs its path through the tree and its bucket's key list, never the whole key space.
+// One round handles at most `max_keys_per_round` listed keys; a truncated round is followed
+// at once by another, so a node that missed everything still catches up. States go out in
+// messages of at most `max_state_bytes_per_message` (one state larger than that goes alone).
+// Rounds start: with a neighbour whose link comes up; with one random neighbour every
+// `interval`; and `gap_delay` after a delta gap is reported (RequestSoon).
+// Input from the network is checked (levels, indices, sort orders, keys, states); anything
+// malformed is counted and dropped. Sans-IO and deterministic. Not thread-safe.
+#ifndef LASHUP_KV_ANTI_ENTROPY_H_
+#define LASHUP_KV_ANTI_ENTROPY_H_
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "core/effects.h"
+#include "core/message.h"
+#include "core/rng.h"
+#include "kv/kv_store.h"
+
+namespace lashup::kv {
+
+struct AntiEntropyConfig {
+  Duration interval = std::chrono::seconds(2);
+  Duration gap_delay = std::chrono::milliseconds(300);
+  size_t max_keys_per_round = 8192;
+  size_t max_state_bytes_per_message = size_t{1} << 20;
+};
+
+struct AntiEntropyStats {
+  uint64_t rounds_started = 0;
+  uint64_t in_sync = 0;           // tree messages that found no difference
+  uint64_t buckets_differing = 0;
+  uint64_t states_sent = 0;
+  uint64_t states_received = 0;
+  uint64_t keys_repaired = 0;     // received states that changed a key
+  uint64_t truncated_rounds = 0;
+  uint64_t malformed = 0;
+};
+
+enum class AntiEntropyTimer : uint32_t { kPeriodic = 1, kSoon = 2 };
+
+class AntiEntropy {
+ public:
+  AntiEntropy(AntiEntropyConfig config, uint64_t seed);
+
+  void Start(const Now& now, Effects& out);
+  // `neighbours`: the peers a round may pick from (connected active neighbours).
+  void OnTimer(const Now& now, const TimerId& timer, const std::vector<NodeId>& neighbours,
+               const KvStore& store, Effects& out);
+  // Handles the KvAe* messages; false for others.
+  bool OnMessage(const NodeId& from, const Message& message, KvStore& store, Effects& out);
+  void StartRound(const NodeId& peer, const KvStore& store, Effects& out);
+  // A round with a random neighbour `gap_delay` from now, unless one is already due sooner.
+  void RequestSoon(const Now& now, Effects& out);
+
+  const AntiEntropyStats& stats() const { return stats_; }
+
+ private:
+  void OnTree(const NodeId& from, const KvAeTree& m, const KvStore& store, Effects& out);
+  void OnKeys(const NodeId& from, const KvAeKeys& m, const KvStore& store, Effects& out);
+  void OnStates(const NodeId& from, const KvAeStates& m, KvStore& store, Effects& out);
+  void SendKeys(const NodeId& to, uint64_t session, const std::vector<uint32_t>& buckets,
+                const KvStore& store, Effects& out);
+  // Sends the states in chunks; the last message carries `want`.
+  void SendStates(const NodeId& to, uint64_t session,
+                  const std::vector<KvStore::Entries::const_iterator>& entries,
+                  std::vector<uint64_t> want, bool answer, Effects& out);
+  bool ValidKeys(const KvAeKeys& m) const;
+
+  const AntiEntropyConfig config_;
+  Rng rng_;
+  bool soon_armed_ = false;
+  // Rounds to continue when the wanted states of `session` have come back from the peer.
+  std::map<NodeId, uint64_t> continue_after_;
+  // Keys whose join came out different from the state a peer sent: they go back to it with the
+  // answer, after the last message of its list.
+  std::map<NodeId, std::vector<std::string>> send_back_;
+  AntiEntropyStats stats_;
+};
+
+}  // namespace lashup::kv
+
+#endif  // LASHUP_KV_ANTI_ENTROPY_H_

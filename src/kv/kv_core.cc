@@ -1,0 +1,97 @@
+#include "kv/kv_core.h"
+
+#include <string_view>
+#include <utility>
+
+#include "kv/delta_payload.h"
+
+namespace lashup::kv {
+
+KvCore::KvCore(const CoreContext& context, KvConfig config)
+    : self_(context.self),
+      seed_(context.seed),
+      config_(std::move(config)),
+      store_(context.recovered, config_.store),
+      anti_entropy_(config_.anti_entropy, Mix64(context.seed ^ 0x6b76616e7469ULL)) {}
+
+void KvCore::Start(const Now& now, Effects& out) {
+  // A fresh actor must differ from every earlier one of this node, also after a restart with
+  // the same seed: the wall time and the name make it so.
+  const uint64_t entropy =
+      Mix64(seed_) ^ Mix64(static_cast<uint64_t>(ToNanos(now.wall))) ^ Hash64(self_.str());
+  store_.Start(entropy, out);
+  anti_entropy_.Start(now, out);
+}
+
+Status KvCore::CheckBacklog(size_t unacked_copies) {
+  if (unacked_copies <= config_.max_unacked_copies) return Status::Ok();
+  ++stats_.refused_busy;
+  return ResourceExhaustedError(std::to_string(unacked_copies) +
+                                " multicast copies await acknowledgement (limit " +
+                                std::to_string(config_.max_unacked_copies) +
+                                "); retry after a back-off");
+}
+
+Result<KvCore::Outcome> KvCore::Ship(Result<KvStore::UpdateResult> result, const KeyPath& key) {
+  if (!result.ok()) return result.status();
+  Outcome outcome;
+  outcome.value = std::move(result->value);
+  outcome.payload = EncodeDeltaPayload(next_seq_++, EncodeKey(key), result->delta);
+  ++stats_.deltas_sent;
+  return outcome;
+}
+
+Result<KvCore::Outcome> KvCore::Update(const Now& now, const KeyPath& key,
+                                       const std::vector<crdt::MapOp>& ops,
+                                       const std::optional<crdt::VersionVector>& expected,
+                                       size_t unacked_copies, Effects& out) {
+  LASHUP_RETURN_IF_ERROR(CheckBacklog(unacked_copies));
+  return Ship(store_.Update(now, key, ops, expected, out), key);
+}
+
+Result<KvCore::Outcome> KvCore::Delete(const Now& now, const KeyPath& key,
+                                       const std::optional<crdt::VersionVector>& observed,
+                                       size_t unacked_copies, Effects& out) {
+  LASHUP_RETURN_IF_ERROR(CheckBacklog(unacked_copies));
+  return Ship(store_.Delete(now, key, observed, out), key);
+}
+
+void KvCore::OnDelivered(const Now& now, const McDelivered& delivered, Effects& out) {
+  const std::string_view bytes(reinterpret_cast<const char*>(delivered.payload.data()),
+                               delivered.payload.size());
+  Result<DeltaPayload> payload = DecodeDeltaPayload(bytes, config_.store.decode_limits);
+  if (!payload.ok()) {
+    ++stats_.deltas_malformed;
+    return;
+  }
+  ++stats_.deltas_received;
+  if (tracker_.Record(delivered.origin, delivered.incarnation, payload->seq)) {
+    ++stats_.gaps_seen;
+    anti_entropy_.RequestSoon(now, out);
+  }
+  store_.Join(payload->encoded_key, std::move(payload->delta), out);
+}
+
+bool KvCore::OnMessage(const NodeId& from, const Message& message, Effects& out) {
+  return anti_entropy_.OnMessage(from, message, store_, out);
+}
+
+void KvCore::OnTimer(const Now& now, const TimerId& timer, const std::vector<NodeId>& neighbours,
+                     Effects& out) {
+  if (timer.kind == static_cast<uint32_t>(AntiEntropyTimer::kSoon)) {
+    // Reordering may have filled the gap meanwhile; a round is needed only if it did not.
+    if (!tracker_.HasGaps()) {
+      anti_entropy_.OnTimer(now, timer, {}, store_, out);
+      return;
+    }
+    tracker_.ClearGaps();
+    ++stats_.gap_rounds;
+  }
+  anti_entropy_.OnTimer(now, timer, neighbours, store_, out);
+}
+
+void KvCore::OnConnection(const NodeId& peer, LinkState state, Effects& out) {
+  if (state == LinkState::kUp) anti_entropy_.StartRound(peer, store_, out);
+}
+
+}  // namespace lashup::kv
