@@ -13,7 +13,8 @@
 // at once by another, so a node that missed everything still catches up. States go out in
 // messages of at most `max_state_bytes_per_message` (one state larger than that goes alone).
 // Rounds start: with a neighbour whose link comes up; with one random neighbour every
-// `interval`; and `gap_delay` after a delta gap is reported (RequestSoon).
+// `interval` unless deltas are still arriving (the caller passes no neighbours then, see
+// quiet_period); and `gap_delay` after a delta gap is reported (RequestSoon).
 // Input from the network is checked (levels, indices, sort orders, keys, states); anything
 // malformed is counted and dropped. Sans-IO and deterministic. Not thread-safe.
 #ifndef LASHUP_KV_ANTI_ENTROPY_H_
@@ -32,6 +33,10 @@ namespace lashup::kv {
 
 struct AntiEntropyConfig {
   Duration interval = std::chrono::seconds(2);
+  // A periodic round is skipped while deltas are changing this node's keys (one changed less
+  // than this ago): it would find the deltas still under way and ship whole states for them.
+  // Rounds on link-up and after gaps are never skipped.
+  Duration quiet_period = std::chrono::milliseconds(500);
   Duration gap_delay = std::chrono::milliseconds(300);
   size_t max_keys_per_round = 8192;
   size_t max_state_bytes_per_message = size_t{1} << 20;

@@ -46,14 +46,26 @@ Result<KvCore::Outcome> KvCore::Update(const Now& now, const KeyPath& key,
                                        const std::optional<crdt::VersionVector>& expected,
                                        size_t unacked_copies, Effects& out) {
   LASHUP_RETURN_IF_ERROR(CheckBacklog(unacked_copies));
-  return Ship(store_.Update(now, key, ops, expected, out), key);
+  Result<KvStore::UpdateResult> result = store_.Update(now, key, ops, expected, out);
+  if (result.ok()) Changed(now, /*remote=*/false, out);
+  return Ship(std::move(result), key);
 }
 
 Result<KvCore::Outcome> KvCore::Delete(const Now& now, const KeyPath& key,
                                        const std::optional<crdt::VersionVector>& observed,
                                        size_t unacked_copies, Effects& out) {
   LASHUP_RETURN_IF_ERROR(CheckBacklog(unacked_copies));
-  return Ship(store_.Delete(now, key, observed, out), key);
+  Result<KvStore::UpdateResult> result = store_.Delete(now, key, observed, out);
+  if (result.ok()) Changed(now, /*remote=*/false, out);
+  return Ship(std::move(result), key);
+}
+
+void KvCore::Changed(const Now& now, bool remote, Effects& out) {
+  last_change_ = now.mono;
+  if (!remote || sync_armed_ || config_.store.remote_durability == Durability::kSync) return;
+  sync_armed_ = true;
+  out.SetTimer(TimerId{Component::kKv, static_cast<uint32_t>(KvTimer::kSync), 0},
+               now.mono + config_.remote_sync_interval);
 }
 
 void KvCore::OnDelivered(const Now& now, const McDelivered& delivered, Effects& out) {
@@ -69,15 +81,35 @@ void KvCore::OnDelivered(const Now& now, const McDelivered& delivered, Effects& 
     ++stats_.gaps_seen;
     anti_entropy_.RequestSoon(now, out);
   }
-  store_.Join(payload->encoded_key, std::move(payload->delta), out);
+  if (store_.Join(payload->encoded_key, std::move(payload->delta), out)) {
+    Changed(now, /*remote=*/true, out);
+  }
 }
 
-bool KvCore::OnMessage(const NodeId& from, const Message& message, Effects& out) {
-  return anti_entropy_.OnMessage(from, message, store_, out);
+bool KvCore::OnMessage(const Now& now, const NodeId& from, const Message& message,
+                       Effects& out) {
+  const uint64_t joins = store_.stats().remote_joins;
+  if (!anti_entropy_.OnMessage(from, message, store_, out)) return false;
+  if (store_.stats().remote_joins != joins) Changed(now, /*remote=*/true, out);
+  return true;
 }
 
 void KvCore::OnTimer(const Now& now, const TimerId& timer, const std::vector<NodeId>& neighbours,
                      Effects& out) {
+  if (timer.component == Component::kKv) {
+    if (timer.kind != static_cast<uint32_t>(KvTimer::kSync)) return;
+    // A synced batch makes every earlier unsynced one durable too.
+    sync_armed_ = false;
+    WriteBatch batch;
+    batch.Put(Column::kMeta, "kv/synced_at", std::to_string(ToNanos(now.wall)));
+    out.Persist(std::move(batch), Durability::kSync);
+    return;
+  }
+  if (timer.kind == static_cast<uint32_t>(AntiEntropyTimer::kPeriodic) && last_change_ &&
+      now.mono - *last_change_ < config_.anti_entropy.quiet_period) {
+    anti_entropy_.OnTimer(now, timer, {}, store_, out);  // re-arms only
+    return;
+  }
   if (timer.kind == static_cast<uint32_t>(AntiEntropyTimer::kSoon)) {
     // Reordering may have filled the gap meanwhile; a round is needed only if it did not.
     if (!tracker_.HasGaps()) {

@@ -10,7 +10,9 @@
 //   A delta that runs ahead of its origin's numbering is a possible gap: if it is still open
 //   `gap_delay` later, an anti-entropy round repairs it; so does the periodic round, which also
 //   covers deltas whose multicast gave up. Nothing received is ever dropped for lack of room.
-// - Anti-entropy rounds start on link-up, periodically and after gaps (anti_entropy.h).
+// - Anti-entropy rounds start on link-up, periodically (while no delta changed a key for
+//   quiet_period) and after gaps (anti_entropy.h).
+// - Unsynced remote changes are synced within remote_sync_interval.
 // Sans-IO and deterministic. Not thread-safe.
 #ifndef LASHUP_KV_KV_CORE_H_
 #define LASHUP_KV_KV_CORE_H_
@@ -35,7 +37,13 @@ struct KvConfig {
   // Local updates fail with kResourceExhausted while more multicast copies than this wait for
   // acknowledgement: the network is not keeping up, and the writer should slow down.
   size_t max_unacked_copies = 16384;
+  // Remote changes are written unsynced (KvStoreConfig::remote_durability); a sync follows
+  // within this time, so a machine crash loses at most this much of them (and anti-entropy
+  // brings that back).
+  Duration remote_sync_interval = std::chrono::seconds(1);
 };
+
+enum class KvTimer : uint32_t { kSync = 1 };
 
 struct KvCoreStats {
   uint64_t deltas_sent = 0;
@@ -64,7 +72,7 @@ class KvCore {
                          const std::optional<crdt::VersionVector>& observed,
                          size_t unacked_copies, Effects& out);
   void OnDelivered(const Now& now, const McDelivered& delivered, Effects& out);
-  bool OnMessage(const NodeId& from, const Message& message, Effects& out);
+  bool OnMessage(const Now& now, const NodeId& from, const Message& message, Effects& out);
   void OnTimer(const Now& now, const TimerId& timer, const std::vector<NodeId>& neighbours,
                Effects& out);
   void OnConnection(const NodeId& peer, LinkState state, Effects& out);
@@ -78,6 +86,8 @@ class KvCore {
  private:
   Result<Outcome> Ship(Result<KvStore::UpdateResult> result, const KeyPath& key);
   Status CheckBacklog(size_t unacked_copies);
+  // A key changed now: periodic rounds wait, and unsynced remote changes get a sync soon.
+  void Changed(const Now& now, bool remote, Effects& out);
 
   const NodeId self_;
   const uint64_t seed_;
@@ -86,6 +96,8 @@ class KvCore {
   AntiEntropy anti_entropy_;
   OriginTracker tracker_;
   uint64_t next_seq_ = 1;
+  std::optional<Instant> last_change_;
+  bool sync_armed_ = false;
   KvCoreStats stats_;
 };
 

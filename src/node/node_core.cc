@@ -53,7 +53,7 @@ void NodeCore::OnMessage(const Now& now, const NodeId& from, const Message& mess
     RouteKvDeltas(now, first_event, out);
     return;
   }
-  if (kv_.OnMessage(from, message, out)) return;
+  if (kv_.OnMessage(now, from, message, out)) return;
   membership_.OnMessage(now, from, message, out);
   RouteMemberEvents(now, first_event, out);
 }
