@@ -31,6 +31,14 @@ void Usage() {
                "         bytes_per_msg; flags of converge and --messages M (100) --loss P (0)\n"
                "         --kill-fraction F (0) --payload-bytes B (100) --interval-ms I (20)\n"
                "         --extra-trees K (0) --unit-weights --hop-cost-us C (1000)\n"
+               "  kv-spread  W writes to one key holding a S-element set; visible_p50_ms,\n"
+               "         visible_p99_ms, bytes_per_op, full_state_bytes_per_op; --writes W (100)\n"
+               "         --interval-ms I (20) --set-size S (10000)\n"
+               "  kv-partition  divergent writes on both sides of a cut, then the heal;\n"
+               "         converge_ms, diverged_keys_after; --partition-s S (60)\n"
+               "         --writes-per-node W (4) --shared-keys K (5)\n"
+               "  kv-rejoin  a node misses K keys, another misses M; catchup_ms, sync_bytes,\n"
+               "         catchup_missed_ms, sync_missed_bytes; --keys K (100000) --missed M (10)\n"
                "The scenario may also be given as --scenario NAME.\n");
 }
 
@@ -60,6 +68,9 @@ int main(int argc, char** argv) {
   if (scenario == "asymmetric") return lashup::tools::RunAsymmetricScenario(args);
   if (scenario == "idle") return lashup::tools::RunIdleScenario(args);
   if (scenario == "multicast") return lashup::tools::RunMulticastScenario(args);
+  if (scenario == "kv-spread") return lashup::tools::RunKvSpreadScenario(args);
+  if (scenario == "kv-partition") return lashup::tools::RunKvPartitionScenario(args);
+  if (scenario == "kv-rejoin") return lashup::tools::RunKvRejoinScenario(args);
   if (scenario == "--help" || scenario == "-h" || scenario == "help") {
     Usage();
     return 0;

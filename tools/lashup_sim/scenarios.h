@@ -16,6 +16,9 @@ int RunPartitionHealScenario(const std::vector<std::string>& args);
 int RunAsymmetricScenario(const std::vector<std::string>& args);
 int RunIdleScenario(const std::vector<std::string>& args);
 int RunMulticastScenario(const std::vector<std::string>& args);
+int RunKvSpreadScenario(const std::vector<std::string>& args);
+int RunKvPartitionScenario(const std::vector<std::string>& args);
+int RunKvRejoinScenario(const std::vector<std::string>& args);
 
 }  // namespace lashup::tools
 
