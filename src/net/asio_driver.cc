@@ -178,7 +178,8 @@ AsioDriver::Impl::Impl(AsioDriverConfig config, CoreFactory factory, Storage* st
     : config_(std::move(config)),
       factory_(std::move(factory)),
       storage_(storage),
-      callbacks_(std::move(callbacks)) {}
+      callbacks_(std::move(callbacks)),
+      group_(storage) {}
 
 AsioDriver::Impl::~Impl() { Stop(); }
 
@@ -320,17 +321,56 @@ void AsioDriver::Impl::RunStep(const Command& command) {
 }
 
 void AsioDriver::Impl::Apply() {
-  for (const PersistOp& op : effects_.persists()) {
-    Status status = storage_->Apply(op.batch, op.durability);
-    if (!status.ok()) {
-      FailStop(status.WithContext("persisting a core's write batch"));
-      return;
-    }
+  if (!ApplyPersists()) return;
+  if (group_.sync_owed() || !held_.empty()) {
+    HoldForGroupSync();
+    return;
   }
   for (const NetOp& op : effects_.net()) ApplyNet(op);
   ApplyTimers();
   if (callbacks_.on_event) {
     for (const Event& event : effects_.events()) callbacks_.on_event(event);
+  }
+}
+
+bool AsioDriver::Impl::ApplyPersists() {
+  const bool group = config_.sync_policy == AsioDriverConfig::SyncPolicy::kGroupCommit;
+  for (const PersistOp& op : effects_.persists()) {
+    Status status = group ? group_.Apply(op.batch, op.durability)
+                          : storage_->Apply(op.batch, op.durability);
+    if (!status.ok()) {
+      FailStop(status.WithContext("persisting a core's write batch"));
+      return false;
+    }
+  }
+  return true;
+}
+
+void AsioDriver::Impl::HoldForGroupSync() {
+  // Timers announce nothing: they go now. Sends and events wait for the group's sync.
+  held_.push_back(Held{std::move(effects_.mutable_net()), std::move(effects_.mutable_events())});
+  ApplyTimers();
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  // Runs after the handlers already queued: every step they make joins this group.
+  asio::post(io_, [this] { FlushGroup(); });
+}
+
+void AsioDriver::Impl::FlushGroup() {
+  flush_posted_ = false;
+  if (failed_) return;
+  Status status = group_.Commit();
+  if (!status.ok()) {
+    FailStop(status.WithContext("syncing a group of write batches"));
+    return;
+  }
+  std::vector<Held> released = std::move(held_);
+  held_.clear();
+  for (const Held& step : released) {
+    for (const NetOp& op : step.net) ApplyNet(op);
+    if (callbacks_.on_event) {
+      for (const Event& event : step.events) callbacks_.on_event(event);
+    }
   }
 }
 

@@ -21,6 +21,7 @@
 #include "net/connection.h"
 #include "net/link_arbiter.h"
 #include "net/timer_queue.h"
+#include "storage/group_commit.h"
 
 namespace lashup::net {
 
@@ -91,6 +92,14 @@ class AsioDriver::Impl final : public ConnectionOwner {
   Rng rng_{0};
   std::unique_ptr<Core> core_;
   Effects effects_;
+  // Group commit (AsioDriverConfig::sync_policy): sends and events waiting for the group's sync.
+  GroupCommit group_;
+  struct Held {
+    std::vector<NetOp> net;
+    std::vector<Event> events;
+  };
+  std::vector<Held> held_;
+  bool flush_posted_ = false;
   bool in_step_ = false;
   bool failed_ = false;
   TimerQueue timers_;
@@ -118,6 +127,10 @@ class AsioDriver::Impl final : public ConnectionOwner {
  private:
   // asio_driver.cc: effects and core timers.
   void Apply();
+  // Persists the step's batches; false after a failure (the node has stopped).
+  bool ApplyPersists();
+  void HoldForGroupSync();
+  void FlushGroup();
   void ApplyNet(const NetOp& op);
   void ApplyTimers();
   void RearmCoreTimer();

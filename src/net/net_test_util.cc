@@ -156,7 +156,8 @@ Status PingNode::Start() {
   config.check_invariants = true;
   config.peer_addresses = options_.addresses;
   if (log_ != nullptr) config.log = log_->Sink();
-  PingPongConfig ping{options_.peers, options_.ping_interval, 5};
+  config.sync_policy = options_.sync_policy;
+  PingPongConfig ping{options_.peers, options_.ping_interval, options_.sync_every};
   DriverCallbacks callbacks;
   callbacks.on_connection = [this](const NodeId& peer, LinkState state) {
     {

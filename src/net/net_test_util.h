@@ -101,6 +101,8 @@ class PingNode {
     Duration backoff_min = 20ms;
     Duration backoff_max = 200ms;
     std::map<NodeId, Endpoint> addresses;  // AsioDriverConfig::peer_addresses
+    uint64_t sync_every = 5;               // PingPongConfig::sync_every
+    AsioDriverConfig::SyncPolicy sync_policy = AsioDriverConfig::SyncPolicy::kEveryBatch;
   };
 
   PingNode(Options options, Waiter& waiter, LogCapture* log = nullptr);

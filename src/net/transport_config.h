@@ -76,6 +76,12 @@ struct AsioDriverConfig {
   uint64_t seed = 0;
   // Call Core::CheckInvariants after every step (costly on big cores; on in tests).
   bool check_invariants = false;
+  // How batches that ask for kSync are made durable. kEveryBatch syncs each before its step's
+  // sends; kGroupCommit writes them at once and syncs once when the loop has no more ready
+  // work, holding back every send and event of those steps (and of later ones, to keep their
+  // order) until that sync: fewer syncs under load, at the price of that wait.
+  enum class SyncPolicy : uint8_t { kEveryBatch, kGroupCommit };
+  SyncPolicy sync_policy = SyncPolicy::kEveryBatch;
   LogSink log;
 };
 

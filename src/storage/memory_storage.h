@@ -26,6 +26,10 @@ class MemoryStorage final : public Storage {
 
   // Makes every applied batch durable.
   void Sync();
+  Status Flush() override {
+    Sync();
+    return Status::Ok();
+  }
   // Forgets every batch applied since the last sync.
   void Crash();
 

@@ -145,6 +145,8 @@ Status RocksDbStorage::Apply(const WriteBatch& batch, Durability durability) {
   return FromRocks(db_->Write(write, &rocks), "write");
 }
 
+Status RocksDbStorage::Flush() { return FromRocks(db_->SyncWAL(), "sync the write-ahead log"); }
+
 std::optional<std::string> RocksDbStorage::Get(Column column, const std::string& key) const {
   rocksdb::ColumnFamilyHandle* handle = Handle(column);
   if (handle == nullptr) return std::nullopt;

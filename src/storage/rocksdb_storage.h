@@ -41,6 +41,8 @@ class RocksDbStorage final : public Storage {
   RocksDbStorage& operator=(const RocksDbStorage&) = delete;
 
   Status Apply(const WriteBatch& batch, Durability durability) override;
+  // Syncs the write-ahead log.
+  Status Flush() override;
   std::optional<std::string> Get(Column column, const std::string& key) const override;
   std::vector<std::pair<std::string, std::string>> Scan(Column column,
                                                         const std::string& prefix) const override;

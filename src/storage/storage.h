@@ -15,6 +15,8 @@ namespace lashup {
 class Storage : public StorageReader {
  public:
   virtual Status Apply(const WriteBatch& batch, Durability durability) = 0;
+  // Makes every batch applied so far durable (one sync), as if each had asked for kSync.
+  virtual Status Flush() = 0;
 };
 
 }  // namespace lashup
