@@ -20,8 +20,19 @@ Status MemoryStorage::Apply(const WriteBatch& batch, Durability durability) {
                                   std::to_string(static_cast<int>(op.column)));
     }
   }
+  for (const WriteOp& op : batch.ops()) {
+    // The first change to a key since the last sync remembers what a crash goes back to.
+    const auto index = static_cast<size_t>(op.column);
+    auto key = std::make_pair(index, op.key);
+    if (undo_.find(key) == undo_.end()) {
+      auto it = current_[index].find(op.key);
+      undo_.emplace(std::move(key), it == current_[index].end()
+                                        ? std::nullopt
+                                        : std::optional<std::string>(it->second));
+    }
+  }
   ApplyTo(current_, batch);
-  unsynced_.push_back(batch);
+  ++unsynced_batches_;
   ++batches_applied_;
   if (durability == Durability::kSync) Sync();
   return Status::Ok();
@@ -54,14 +65,22 @@ std::vector<std::pair<std::string, std::string>> MemoryStorage::Scan(
 }
 
 void MemoryStorage::Sync() {
-  for (const WriteBatch& batch : unsynced_) ApplyTo(durable_, batch);
-  unsynced_.clear();
+  undo_.clear();
+  unsynced_batches_ = 0;
   ++syncs_;
 }
 
 void MemoryStorage::Crash() {
-  current_ = durable_;
-  unsynced_.clear();
+  for (auto& [key, value] : undo_) {
+    auto& column = current_[key.first];
+    if (value.has_value()) {
+      column.insert_or_assign(key.second, std::move(*value));
+    } else {
+      column.erase(key.second);
+    }
+  }
+  undo_.clear();
+  unsynced_batches_ = 0;
 }
 
 }  // namespace lashup

@@ -10,6 +10,8 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -35,7 +37,7 @@ class MemoryStorage final : public Storage {
 
   uint64_t batches_applied() const { return batches_applied_; }
   uint64_t syncs() const { return syncs_; }
-  size_t unsynced_batches() const { return unsynced_.size(); }
+  size_t unsynced_batches() const { return unsynced_batches_; }
 
  private:
   using Table = std::array<std::map<std::string, std::string, std::less<>>, kColumnCount>;
@@ -44,8 +46,10 @@ class MemoryStorage final : public Storage {
   static void ApplyTo(Table& table, const WriteBatch& batch);
 
   Table current_;
-  Table durable_;
-  std::vector<WriteBatch> unsynced_;
+  // For each key changed since the last sync, its durable value (none: absent). Kept instead
+  // of the unsynced batches: memory follows the keys changed, not the writes.
+  std::map<std::pair<size_t, std::string>, std::optional<std::string>> undo_;
+  size_t unsynced_batches_ = 0;
   uint64_t batches_applied_ = 0;
   uint64_t syncs_ = 0;
 };
