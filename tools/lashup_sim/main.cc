@@ -39,6 +39,7 @@ void Usage() {
                "         --writes-per-node W (4) --shared-keys K (5)\n"
                "  kv-rejoin  a node misses K keys, another misses M; catchup_ms, sync_bytes,\n"
                "         catchup_missed_ms, sync_missed_bytes; --keys K (100000) --missed M (10)\n"
+               "         --max-missed-ratio R (0.01)\n"
                "The scenario may also be given as --scenario NAME.\n");
 }
 
