@@ -120,10 +120,11 @@ Status AsioDriver::SetPeerAddress(const NodeId& peer, Endpoint endpoint) {
 
 Status AsioDriver::Invoke(Command command) {
   Impl* impl = impl_.get();
-  return impl->PostAndWait([impl, command = std::move(command)] {
-    if (impl->failed_) return impl->health_;
+  // Under group commit the caller hears back only once the step's writes are synced.
+  return impl->PostAndWaitAsync([impl, command = std::move(command)](Impl::Reply reply) {
+    if (impl->failed_) return reply(impl->health_);
     impl->RunStep(command);
-    return Status::Ok();
+    impl->AfterHeld([reply](const Status& status) { reply(status); });
   });
 }
 
@@ -275,6 +276,10 @@ void AsioDriver::Impl::CloseEverything() {
 }
 
 Status AsioDriver::Impl::PostAndWait(std::function<Status()> fn) {
+  return PostAndWaitAsync([fn = std::move(fn)](Reply reply) { reply(fn()); });
+}
+
+Status AsioDriver::Impl::PostAndWaitAsync(std::function<void(Reply)> fn) {
   if (std::this_thread::get_id() == loop_thread_id_) {
     return FailedPreconditionError("blocking driver call from its own loop thread");
   }
@@ -287,12 +292,23 @@ Status AsioDriver::Impl::PostAndWait(std::function<Status()> fn) {
     pending_calls_.insert(call);
   }
   asio::post(io_, [this, fn = std::move(fn), call] {
-    if (call->claimed.exchange(true)) return;  // Stop answered it
-    call->promise.set_value(fn());
-    std::lock_guard lock(calls_mutex_);
-    pending_calls_.erase(call);
+    if (call->claimed.load()) return;  // Stop answered it
+    fn([this, call](Status status) {
+      if (call->claimed.exchange(true)) return;  // Stop answered it meanwhile
+      call->promise.set_value(std::move(status));
+      std::lock_guard lock(calls_mutex_);
+      pending_calls_.erase(call);
+    });
   });
   return done.get();
+}
+
+void AsioDriver::Impl::AfterHeld(std::function<void(const Status&)> action) {
+  if (held_.empty()) {
+    action(failed_ ? health_ : Status::Ok());
+  } else {
+    held_.back().then.push_back(std::move(action));
+  }
 }
 
 void AsioDriver::Impl::Log(LogLevel level, const std::string& message) {
@@ -348,7 +364,7 @@ bool AsioDriver::Impl::ApplyPersists() {
 
 void AsioDriver::Impl::HoldForGroupSync() {
   // Timers announce nothing: they go now. Sends and events wait for the group's sync.
-  held_.push_back(Held{std::move(effects_.mutable_net()), std::move(effects_.mutable_events())});
+  held_.push_back(Held{std::move(effects_.mutable_net()), std::move(effects_.mutable_events()), {}});
   ApplyTimers();
   if (flush_posted_) return;
   flush_posted_ = true;
@@ -358,19 +374,31 @@ void AsioDriver::Impl::HoldForGroupSync() {
 
 void AsioDriver::Impl::FlushGroup() {
   flush_posted_ = false;
-  if (failed_) return;
-  Status status = group_.Commit();
-  if (!status.ok()) {
-    FailStop(status.WithContext("syncing a group of write batches"));
+  if (failed_) {
+    std::vector<Held> released = std::move(held_);
+    held_.clear();
+    for (const Held& step : released) {
+      for (const auto& then : step.then) then(health_);
+    }
     return;
   }
+  Status status = group_.Commit();
   std::vector<Held> released = std::move(held_);
   held_.clear();
+  if (!status.ok()) {
+    FailStop(status.WithContext("syncing a group of write batches"));
+    // Nothing held goes out; whoever waits hears why.
+    for (const Held& step : released) {
+      for (const auto& then : step.then) then(health_);
+    }
+    return;
+  }
   for (const Held& step : released) {
     for (const NetOp& op : step.net) ApplyNet(op);
     if (callbacks_.on_event) {
       for (const Event& event : step.events) callbacks_.on_event(event);
     }
+    for (const auto& then : step.then) then(status);
   }
 }
 

@@ -60,6 +60,12 @@ class AsioDriver::Impl final : public ConnectionOwner {
 
   // Public-method plumbing (asio_driver.cc).
   Status PostAndWait(std::function<Status()> fn);
+  // The same, for work that answers later (after a group sync): `fn` gets the reply function.
+  using Reply = std::function<void(Status)>;
+  Status PostAndWaitAsync(std::function<void(Reply)> fn);
+  // Runs `action` once the sends and events of the steps so far are out: now, or after the
+  // group's sync if some are held (with that sync's status).
+  void AfterHeld(std::function<void(const Status&)> action);
 
   AsioDriverConfig config_;
   CoreFactory factory_;
@@ -97,6 +103,8 @@ class AsioDriver::Impl final : public ConnectionOwner {
   struct Held {
     std::vector<NetOp> net;
     std::vector<Event> events;
+    // Callers' replies and connection notices that must not overtake this step's output.
+    std::vector<std::function<void(const Status&)>> then;
   };
   std::vector<Held> held_;
   bool flush_posted_ = false;

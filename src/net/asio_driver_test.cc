@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include "net/net_test_util.h"
 
 namespace lashup::net {
@@ -252,6 +257,75 @@ TEST_F(DriverTest, GroupCommitMakesSyncedBatchesDurableAndTrafficKeepsFlowing) {
   auto after = a->storage().Get(Column::kTest, PingPongCore::kPongCountKey);
   ASSERT_TRUE(after.has_value());
   EXPECT_GE(std::stoul(*after), 6u);
+}
+
+// A storage whose Flush waits until the test opens the gate: shows who is answered before the
+// group's sync.
+class GatedStorage final : public Storage {
+ public:
+  Status Apply(const WriteBatch& batch, Durability durability) override {
+    return inner_.Apply(batch, durability);
+  }
+  Status Flush() override {
+    std::unique_lock lock(mutex_);
+    flushing_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return open_; });
+    return inner_.Flush();
+  }
+  std::optional<std::string> Get(Column column, const std::string& key) const override {
+    return inner_.Get(column, key);
+  }
+  std::vector<std::pair<std::string, std::string>> Scan(Column column,
+                                                        const std::string& prefix) const override {
+    return inner_.Scan(column, prefix);
+  }
+  bool WaitUntilFlushing() {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, 10s, [&] { return flushing_; });
+  }
+  void Open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  MemoryStorage inner_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool flushing_ = false;
+  bool open_ = false;
+};
+
+TEST_F(DriverTest, UnderGroupCommitAnInvokeReturnsOnlyAfterItsWritesAreSynced) {
+  GatedStorage storage;
+  AsioDriverConfig config;
+  config.self = kA;
+  config.security = Security::kPlaintext;
+  config.sync_policy = AsioDriverConfig::SyncPolicy::kGroupCommit;
+  auto factory = [](const CoreContext& context) {
+    return std::make_unique<PingPongCore>(context, PingPongConfig{{}, 1s, 0});
+  };
+  auto driver = AsioDriver::Start(config, factory, &storage, {});
+  ASSERT_TRUE(driver.ok()) << driver.status();
+  std::atomic<bool> returned{false};
+  std::thread writer([&] {
+    Status status = (*driver)->Invoke([](Core&, const Now&, Effects& out) {
+      WriteBatch batch;
+      batch.Put(Column::kTest, "k", "v");
+      out.Persist(std::move(batch), Durability::kSync);
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    returned = true;
+  });
+  ASSERT_TRUE(storage.WaitUntilFlushing());
+  // The step ran and its batch is written; its caller must still be waiting for the sync.
+  EXPECT_FALSE(returned.load());
+  storage.Open();
+  writer.join();
+  EXPECT_TRUE(returned.load());
+  (*driver)->Stop();
 }
 
 TEST_F(DriverTest, ConfigurationErrorsAreClear) {

@@ -373,7 +373,10 @@ void AsioDriver::Impl::Notify(const NodeId& peer, LinkState state) {
     RunStep([&](Core& core, const Now& now, Effects& out) {
       core.OnConnection(now, peer, state, out);
     });
-    if (callbacks_.on_connection) callbacks_.on_connection(peer, state);
+    // Not ahead of earlier steps' events still held for a group sync.
+    AfterHeld([this, peer, state](const Status& status) {
+      if (status.ok() && callbacks_.on_connection) callbacks_.on_connection(peer, state);
+    });
   });
 }
 
