@@ -120,7 +120,7 @@ Gen<lashup::Message> KvMessage() {
         gen::set(&KvAeStates::keys, gen::container<std::vector<std::string>>(n, gen::arbitrary<std::string>())),
         gen::set(&KvAeStates::states, gen::container<std::vector<std::string>>(n, gen::arbitrary<std::string>())),
         gen::set(&KvAeStates::want), gen::set(&KvAeStates::last),
-        gen::set(&KvAeStates::answer));
+        gen::set(&KvAeStates::answer), gen::set(&KvAeStates::more));
   });
   return gen::oneOf(gen::construct<Message>(tree), gen::construct<Message>(keys),
                     gen::construct<Message>(states));

@@ -47,6 +47,9 @@ struct KvAeStates {
   std::vector<uint64_t> want;
   bool last = true;
   bool answer = false;
+  // On a list: the sender starts another round once the answer is in (its list or the keys
+  // it was sent were cut short), so an answer cut short needs no round of its own.
+  bool more = false;
   friend bool operator==(const KvAeStates&, const KvAeStates&) = default;
 };
 

@@ -172,8 +172,10 @@ void AntiEntropy::OnKeys(const NodeId& from, const KvAeKeys& m, const KvStore& s
     }
   }
   const bool answer_due = !send.empty() || !want.empty();
-  SendStates(from, m.session, send, std::move(want), /*answer=*/false, out);
-  if (!m.truncated) return;
+  const bool all_sent = SendStates(from, m.session, send, std::move(want), /*answer=*/false,
+                                   /*more=*/m.truncated, out);
+  if (!m.truncated && all_sent) return;
+  if (!all_sent) ++stats_.truncated_rounds;
   if (answer_due) {
     continue_after_[from] = m.session;
   } else {
@@ -181,14 +183,22 @@ void AntiEntropy::OnKeys(const NodeId& from, const KvAeKeys& m, const KvStore& s
   }
 }
 
-void AntiEntropy::SendStates(const NodeId& to, uint64_t session,
+bool AntiEntropy::SendStates(const NodeId& to, uint64_t session,
                              const std::vector<KvStore::Entries::const_iterator>& entries,
-                             std::vector<uint64_t> want, bool answer, Effects& out) {
+                             std::vector<uint64_t> want, bool answer, bool more, Effects& out) {
   KvAeStates message;
   message.session = session;
   message.answer = answer;
   size_t bytes = 0;
+  size_t round_bytes = 0;
+  bool all_sent = true;
   for (const auto& it : entries) {
+    if (round_bytes > 0 &&
+        round_bytes + it->second.state_bytes > config_.max_state_bytes_per_round) {
+      all_sent = false;
+      break;
+    }
+    round_bytes += it->second.state_bytes + it->first.size();
     std::string state = crdt::Encode(it->second.map);
     if (!message.keys.empty() && bytes + state.size() > config_.max_state_bytes_per_message) {
       message.last = false;
@@ -205,18 +215,22 @@ void AntiEntropy::SendStates(const NodeId& to, uint64_t session,
   }
   message.last = true;
   message.want = std::move(want);
+  message.more = more || !all_sent;
   // A list with nothing in it is not sent, but an answer always is: the asker may wait for it.
-  if (!answer && message.keys.empty() && message.want.empty()) return;
+  if (!answer && message.keys.empty() && message.want.empty()) return all_sent;
   out.Send(to, std::move(message));
+  return all_sent;
 }
 
 void AntiEntropy::OnStates(const NodeId& from, const KvAeStates& m, KvStore& store,
                            Effects& out) {
-  if (m.keys.size() != m.states.size()) {
+  // A want list is at most what one round lists, strictly increasing.
+  if (m.keys.size() != m.states.size() || m.want.size() > config_.max_keys_per_round * 4 ||
+      !StrictlyIncreasing(m.want)) {
     ++stats_.malformed;
     return;
   }
-  std::vector<std::string>& back = send_back_[from];
+  std::set<std::string>& back = send_back_[from];
   for (size_t i = 0; i < m.keys.size(); ++i) {
     Result<KeyPath> key = DecodeKey(m.keys[i]);
     Result<crdt::Map> state = crdt::DecodeMap(m.states[i], store.config().decode_limits);
@@ -230,11 +244,11 @@ void AntiEntropy::OnStates(const NodeId& from, const KvAeStates& m, KvStore& sto
     auto mine = store.entries().find(m.keys[i]);
     if (!m.answer && mine != store.entries().end() &&
         mine->second.state_hash != Hash64(m.states[i])) {
-      back.push_back(m.keys[i]);
+      back.insert(m.keys[i]);
     }
   }
   if (!m.last) return;
-  std::vector<std::string> keys_back = std::move(back);
+  const std::set<std::string> keys_back = std::move(back);
   send_back_.erase(from);
   if (!m.answer) {
     std::vector<KvStore::Entries::const_iterator> answer;
@@ -242,7 +256,12 @@ void AntiEntropy::OnStates(const NodeId& from, const KvAeStates& m, KvStore& sto
     for (uint64_t key_hash : m.want) {
       for (const auto& it : store.WithKeyHash(key_hash)) answer.push_back(it);
     }
-    SendStates(from, m.session, answer, {}, /*answer=*/true, out);
+    // What did not fit goes in a round of its own, after this answer, unless the asker
+    // starts one anyway.
+    if (!SendStates(from, m.session, answer, {}, /*answer=*/true, /*more=*/false, out) &&
+        !m.more) {
+      StartRound(from, store, out);
+    }
     return;
   }
   auto it = continue_after_.find(from);

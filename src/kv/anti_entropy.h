@@ -9,9 +9,10 @@
 // of every key where the join shows the first sender lacked something; a node says nothing when it finds no difference, so a round between
 // nodes in sync costs one message of 16 hashes. The bytes follow the divergence: each differing
 // key costs its path through the tree and its bucket's key list, never the whole key space.
-// One round handles at most `max_keys_per_round` listed keys; a truncated round is followed
-// at once by another, so a node that missed everything still catches up. States go out in
-// messages of at most `max_state_bytes_per_message` (one state larger than that goes alone).
+// One round handles at most `max_keys_per_round` listed keys and ships at most
+// `max_state_bytes_per_round` each way; a truncated round is followed at once by another, so a
+// node that missed everything still catches up without overrunning a link's send queue. States
+// go out in messages of at most `max_state_bytes_per_message` (a larger state goes alone).
 // Rounds start: with a neighbour whose link comes up; with one random neighbour every
 // `interval` unless deltas are still arriving (the caller passes no neighbours then, see
 // quiet_period); and `gap_delay` after a delta gap is reported (RequestSoon).
@@ -22,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "core/effects.h"
@@ -40,6 +42,9 @@ struct AntiEntropyConfig {
   Duration gap_delay = std::chrono::milliseconds(300);
   size_t max_keys_per_round = 8192;
   size_t max_state_bytes_per_message = size_t{1} << 20;
+  // States one node sends in one step of a round (its list, or its answer), well below the
+  // transport's send queue (16 MiB): what does not fit waits for the next round.
+  size_t max_state_bytes_per_round = size_t{8} << 20;
 };
 
 struct AntiEntropyStats {
@@ -77,10 +82,11 @@ class AntiEntropy {
   void OnStates(const NodeId& from, const KvAeStates& m, KvStore& store, Effects& out);
   void SendKeys(const NodeId& to, uint64_t session, const std::vector<uint32_t>& buckets,
                 const KvStore& store, Effects& out);
-  // Sends the states in chunks; the last message carries `want`.
-  void SendStates(const NodeId& to, uint64_t session,
+  // Sends the states in chunks, the last message carrying `want`, up to
+  // max_state_bytes_per_round in all; false if some states did not fit.
+  bool SendStates(const NodeId& to, uint64_t session,
                   const std::vector<KvStore::Entries::const_iterator>& entries,
-                  std::vector<uint64_t> want, bool answer, Effects& out);
+                  std::vector<uint64_t> want, bool answer, bool more, Effects& out);
   bool ValidKeys(const KvAeKeys& m) const;
 
   const AntiEntropyConfig config_;
@@ -90,7 +96,7 @@ class AntiEntropy {
   std::map<NodeId, uint64_t> continue_after_;
   // Keys whose join came out different from the state a peer sent: they go back to it with the
   // answer, after the last message of its list.
-  std::map<NodeId, std::vector<std::string>> send_back_;
+  std::map<NodeId, std::set<std::string>> send_back_;
   AntiEntropyStats stats_;
 };
 

@@ -160,5 +160,48 @@ TEST(AntiEntropyTest, TimersPickANeighbourAndRearm) {
   EXPECT_EQ(out.timers().size(), 1u);
 }
 
+TEST(AntiEntropyTest, ARoundShipsAtMostItsByteBudgetAndTheNextOnesTheRest) {
+  AntiEntropyConfig small;
+  small.max_state_bytes_per_round = 2000;
+  Replica a(1, small), b(2, small);
+  for (int i = 0; i < 200; ++i) a.Write({"k", std::to_string(i)}, {ops::Add("s", std::string(40, 'x'))});
+  for (int i = 0; i < 100; ++i) b.Write({"j", std::to_string(i)}, {ops::Add("s", std::string(40, 'y'))});
+  const Traffic traffic = RunRound(a, b);
+  EXPECT_EQ(Contents(a.store), Contents(b.store));
+  EXPECT_EQ(a.store.Keys({})->size(), 300u);
+  // About 30 states fit in 2,000 bytes: several rounds, and no state crossed twice.
+  EXPECT_GT(a.ae.stats().rounds_started + b.ae.stats().rounds_started, 5u);
+  EXPECT_EQ(traffic.states, 300u);
+}
+
+TEST(AntiEntropyTest, AWantListOutOfOrderOrOversizedIsRefused) {
+  Replica a(1);
+  a.Write({"k"}, {ops::Enable("f")});
+  Effects out;
+  KvAeStates unordered;
+  unordered.want = {5, 5};
+  EXPECT_TRUE(a.ae.OnMessage(kB, unordered, a.store, out));
+  KvAeStates huge;
+  for (uint64_t i = 0; i < AntiEntropyConfig{}.max_keys_per_round * 4 + 1; ++i) huge.want.push_back(i);
+  EXPECT_TRUE(a.ae.OnMessage(kB, huge, a.store, out));
+  EXPECT_EQ(a.ae.stats().malformed, 2u);
+  EXPECT_TRUE(out.net().empty());
+}
+
+TEST(AntiEntropyTest, RepeatedKeysInAListAreSentBackOnce) {
+  Replica a(1), b(2);
+  a.Write({"k"}, {ops::Add("s", "a")});
+  b.Write({"k"}, {ops::Add("s", "b")});
+  const auto& entry = *b.store.entries().begin();
+  KvAeStates list;
+  list.keys = {entry.first, entry.first, entry.first};
+  const std::string state = crdt::Encode(entry.second.map);
+  list.states = {state, state, state};
+  Effects out;
+  EXPECT_TRUE(a.ae.OnMessage(kB, list, a.store, out));
+  ASSERT_EQ(out.net().size(), 1u);
+  EXPECT_EQ(std::get<KvAeStates>(out.net()[0].message).keys.size(), 1u);
+}
+
 }  // namespace
 }  // namespace lashup::kv

@@ -29,7 +29,10 @@ Result<DeltaPayload> DecodeDeltaPayload(std::string_view bytes,
   LASHUP_ASSIGN_OR_RETURN(std::string_view key, reader.Bytes("key"));
   LASHUP_ASSIGN_OR_RETURN(std::string_view delta, reader.Bytes("delta"));
   if (!reader.done()) return InvalidArgumentError("KV delta payload has trailing bytes");
-  if (out.seq == 0) return InvalidArgumentError("KV delta payload seq 0");
+  if (out.seq == 0 || out.seq > crdt::kMaxDotCounter) {
+    return InvalidArgumentError("KV delta payload seq " + std::to_string(out.seq) +
+                                " outside 1..2^62");
+  }
   LASHUP_RETURN_IF_ERROR(DecodeKey(key).status());
   out.encoded_key.assign(key);
   LASHUP_ASSIGN_OR_RETURN(out.delta, crdt::DecodeMap(delta, limits));

@@ -36,6 +36,7 @@ Result<KvCore::Outcome> KvCore::Ship(Result<KvStore::UpdateResult> result, const
   if (!result.ok()) return result.status();
   Outcome outcome;
   outcome.value = std::move(result->value);
+  if (!result->changed) return outcome;  // nothing to ship (and no number used)
   outcome.payload = EncodeDeltaPayload(next_seq_++, EncodeKey(key), result->delta);
   ++stats_.deltas_sent;
   return outcome;
@@ -47,7 +48,7 @@ Result<KvCore::Outcome> KvCore::Update(const Now& now, const KeyPath& key,
                                        size_t unacked_copies, Effects& out) {
   LASHUP_RETURN_IF_ERROR(CheckBacklog(unacked_copies));
   Result<KvStore::UpdateResult> result = store_.Update(now, key, ops, expected, out);
-  if (result.ok()) Changed(now, /*remote=*/false, out);
+  if (result.ok() && result->changed) Changed(now, /*remote=*/false, out);
   return Ship(std::move(result), key);
 }
 
@@ -56,7 +57,7 @@ Result<KvCore::Outcome> KvCore::Delete(const Now& now, const KeyPath& key,
                                        size_t unacked_copies, Effects& out) {
   LASHUP_RETURN_IF_ERROR(CheckBacklog(unacked_copies));
   Result<KvStore::UpdateResult> result = store_.Delete(now, key, observed, out);
-  if (result.ok()) Changed(now, /*remote=*/false, out);
+  if (result.ok() && result->changed) Changed(now, /*remote=*/false, out);
   return Ship(std::move(result), key);
 }
 
@@ -72,6 +73,11 @@ void KvCore::OnDelivered(const Now& now, const McDelivered& delivered, Effects& 
   const std::string_view bytes(reinterpret_cast<const char*>(delivered.payload.data()),
                                delivered.payload.size());
   Result<DeltaPayload> payload = DecodeDeltaPayload(bytes, config_.store.decode_limits);
+  // The same rule for keys as anti-entropy applies, so whatever arrives can also be repaired.
+  if (payload.ok() && !ValidateKey(DecodeKey(payload->encoded_key).value(),
+                                   config_.store.key_limits).ok()) {
+    payload = InvalidArgumentError("key outside this node's limits");
+  }
   if (!payload.ok()) {
     ++stats_.deltas_malformed;
     return;
@@ -105,15 +111,26 @@ void KvCore::OnTimer(const Now& now, const TimerId& timer, const std::vector<Nod
     out.Persist(std::move(batch), Durability::kSync);
     return;
   }
-  if (timer.kind == static_cast<uint32_t>(AntiEntropyTimer::kPeriodic) && last_change_ &&
-      now.mono - *last_change_ < config_.anti_entropy.quiet_period) {
-    anti_entropy_.OnTimer(now, timer, {}, store_, out);  // re-arms only
-    return;
+  if (timer.kind == static_cast<uint32_t>(AntiEntropyTimer::kPeriodic)) {
+    // Skipped while deltas flow, but never more than kMaxQuietSkips times in a row: a delta
+    // lost on its way from a writer that then went quiet must still be repaired.
+    if (last_change_ && now.mono - *last_change_ < config_.anti_entropy.quiet_period &&
+        skipped_rounds_ < kMaxQuietSkips) {
+      ++skipped_rounds_;
+      anti_entropy_.OnTimer(now, timer, {}, store_, out);  // re-arms only
+      return;
+    }
+    skipped_rounds_ = 0;
   }
   if (timer.kind == static_cast<uint32_t>(AntiEntropyTimer::kSoon)) {
     // Reordering may have filled the gap meanwhile; a round is needed only if it did not.
     if (!tracker_.HasGaps()) {
       anti_entropy_.OnTimer(now, timer, {}, store_, out);
+      return;
+    }
+    if (neighbours.empty()) {
+      anti_entropy_.OnTimer(now, timer, {}, store_, out);
+      anti_entropy_.RequestSoon(now, out);  // keep the gap until someone can repair it
       return;
     }
     tracker_.ClearGaps();

@@ -10,8 +10,10 @@
 //   A delta that runs ahead of its origin's numbering is a possible gap: if it is still open
 //   `gap_delay` later, an anti-entropy round repairs it; so does the periodic round, which also
 //   covers deltas whose multicast gave up. Nothing received is ever dropped for lack of room.
-// - Anti-entropy rounds start on link-up, periodically (while no delta changed a key for
-//   quiet_period) and after gaps (anti_entropy.h).
+// - Anti-entropy rounds start on link-up, periodically (once no delta changed a key for
+//   quiet_period, or after four skipped rounds) and after gaps (anti_entropy.h).
+// - A delta whose key breaks this node's key limits is refused like a malformed one, the same
+//   rule anti-entropy applies.
 // - Unsynced remote changes are synced within remote_sync_interval.
 // Sans-IO and deterministic. Not thread-safe.
 #ifndef LASHUP_KV_KV_CORE_H_
@@ -97,6 +99,8 @@ class KvCore {
   OriginTracker tracker_;
   uint64_t next_seq_ = 1;
   std::optional<Instant> last_change_;
+  static constexpr int kMaxQuietSkips = 4;
+  int skipped_rounds_ = 0;
   bool sync_armed_ = false;
   KvCoreStats stats_;
 };

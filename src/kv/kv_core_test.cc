@@ -23,7 +23,10 @@ class KvCoreTest : public ::testing::Test {
   }
   McDelivered Delta(uint64_t seq, const KeyPath& key, const std::string& element) {
     MemoryStorage storage;
-    KvStore writer(&storage, {});
+    KvStoreConfig loose;  // the writer may use keys this node's limits refuse
+    loose.key_limits.max_component_bytes = 1024;
+    loose.key_limits.max_key_bytes = 4096;
+    KvStore writer(&storage, loose);
     Effects out;
     writer.Start(1234, out);
     auto result = writer.Update(At(1), key, {ops::Add("s", element)}, std::nullopt, out);
@@ -134,6 +137,42 @@ TEST_F(KvCoreTest, TheSyncTimerSyncsOnce) {
   core_.OnTimer(At(1010), TimerId{Component::kKv, 1, 0}, {}, out);
   ASSERT_EQ(out.persists().size(), 1u);
   EXPECT_EQ(out.persists()[0].durability, Durability::kSync);
+}
+
+TEST_F(KvCoreTest, PeriodicRoundsAreSkippedAtMostFourTimesInARow) {
+  const TimerId periodic{Component::kAntiEntropy, 1, 0};
+  Effects out;
+  int rounds = 0;
+  for (int i = 0; i < 10; ++i) {
+    const int64_t t = 1000 + i * 2000;
+    core_.OnDelivered(At(t), Delta(static_cast<uint64_t>(i + 1), {"k", std::to_string(i)}, "x"), out);
+    out.Clear();
+    core_.OnTimer(At(t + 100), periodic, {kPeer}, out);  // a delta came 100 ms ago
+    rounds += static_cast<int>(out.net().size());
+  }
+  EXPECT_EQ(rounds, 2);  // the 5th and the 10th
+}
+
+TEST_F(KvCoreTest, AGapWithNoNeighbourToAskStaysOpen) {
+  Effects out;
+  core_.OnDelivered(At(10), Delta(1, {"a"}, "x"), out);
+  core_.OnDelivered(At(11), Delta(3, {"b"}, "y"), out);
+  out.Clear();
+  core_.OnTimer(At(400), TimerId{Component::kAntiEntropy, 2, 0}, {}, out);
+  EXPECT_TRUE(HasTimer(out, Component::kAntiEntropy, 2));
+  out.Clear();
+  core_.OnTimer(At(800), TimerId{Component::kAntiEntropy, 2, 0}, {kPeer}, out);
+  EXPECT_EQ(out.net().size(), 1u);
+}
+
+TEST_F(KvCoreTest, DeltasWithKeysOutsideTheLimitsOrHugeNumbersAreRefused) {
+  Effects out;
+  core_.OnDelivered(At(10), Delta(1, {std::string(300, 'k')}, "x"), out);
+  McDelivered huge = Delta(1, {"a"}, "x");
+  huge.payload = EncodeDeltaPayload(uint64_t{1} << 63, EncodeKey({"a"}), "");
+  core_.OnDelivered(At(11), huge, out);
+  EXPECT_EQ(core_.stats().deltas_malformed, 2u);
+  EXPECT_TRUE(core_.store().entries().empty());
 }
 
 }  // namespace

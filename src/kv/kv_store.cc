@@ -37,7 +37,10 @@ KvStore::KvStore(const StorageReader* recovered, KvStoreConfig config)
 void KvStore::Load(const StorageReader& recovered) {
   if (auto bytes = recovered.Get(Column::kMeta, kActorKey)) stored_actor_ = ParseActor(*bytes);
   for (auto& [key, state] : recovered.Scan(Column::kKv, "")) {
-    Result<crdt::Map> map = crdt::DecodeMap(state, config_.decode_limits);
+    // Our own bytes: no size limit beyond the decoder's own checks.
+    Result<crdt::Map> map = crdt::DecodeMap(state, crdt::DecodeLimits{
+                                                       .max_bytes = state.size(),
+                                                       .max_entries = state.size()});
     if (!map.ok() || !DecodeKey(key).ok()) {
       // Its dots may be this actor's: a fresh actor keeps new ones unique. Anti-entropy brings
       // the key back from the other nodes.
@@ -61,8 +64,14 @@ void KvStore::Start(uint64_t entropy, Effects& out) {
     uint64_t value = Mix64(entropy);
     if (value == 0) value = 1;
     actor_ = crdt::ActorId(value);
+    // Kept only when local writes are synced: an actor whose unsynced dots a crash may lose
+    // must never be picked up again, even by a later start with synced writes.
     WriteBatch batch;
-    batch.Put(Column::kMeta, kActorKey, ActorBytes(actor_));
+    if (config_.local_durability == Durability::kSync) {
+      batch.Put(Column::kMeta, kActorKey, ActorBytes(actor_));
+    } else {
+      batch.Delete(Column::kMeta, kActorKey);
+    }
     out.Persist(std::move(batch), Durability::kSync);
   }
   started_ = true;
@@ -113,8 +122,14 @@ Result<KvStore::UpdateResult> KvStore::ApplyOps(const Now& now, Entries::iterato
   crdt::Map candidate = it->second.map;
   const crdt::ApplyOptions options{.actor = actor_, .clock = &clock_, .now = now.wall};
   LASHUP_ASSIGN_OR_RETURN(crdt::Map delta, candidate.Apply(ops, options));
+  if (delta.IsBottom()) {
+    // Nothing changed (say, a remove under a context that covers nothing here).
+    return UpdateResult{it->second.map.value(), {}, /*changed=*/false};
+  }
   std::string state = crdt::Encode(candidate);
-  if (state.size() > config_.max_value_bytes) {
+  // Only growth is refused: an update that shrinks an oversized key (after concurrent growth
+  // elsewhere) must still go through.
+  if (state.size() > config_.max_value_bytes && state.size() > it->second.state_bytes) {
     return FailedPreconditionError("the update would make the value " +
                                    std::to_string(state.size()) + " bytes encoded; at most " +
                                    std::to_string(config_.max_value_bytes) +
@@ -122,7 +137,7 @@ Result<KvStore::UpdateResult> KvStore::ApplyOps(const Now& now, Entries::iterato
   }
   it->second.map = std::move(candidate);
   ++stats_.local_updates;
-  UpdateResult result{it->second.map.value(), crdt::Encode(delta)};
+  UpdateResult result{it->second.map.value(), crdt::Encode(delta), /*changed=*/true};
   Commit(it, std::move(state), config_.local_durability, out);
   return result;
 }
@@ -137,8 +152,11 @@ Result<KvStore::UpdateResult> KvStore::Update(const Now& now, const KeyPath& key
   const std::string encoded = EncodeKey(key);
   auto found = entries_.find(encoded);
   if (expected.has_value()) {
-    const crdt::VersionVector current =
-        found == entries_.end() ? crdt::VersionVector() : found->second.map.context().Summary();
+    // A key without fields (never written, or deleted) is at the empty version, as Raw's
+    // kNotFound suggests.
+    const crdt::VersionVector current = found == entries_.end() || found->second.map.empty()
+                                            ? crdt::VersionVector()
+                                            : found->second.map.context().Summary();
     if (current != *expected) {
       return AbortedError("key " + KeyToString(key) + " is at version " + current.ToString() +
                           ", not the expected " + expected->ToString() +
@@ -148,7 +166,7 @@ Result<KvStore::UpdateResult> KvStore::Update(const Now& now, const KeyPath& key
   const bool is_new = found == entries_.end();
   auto it = is_new ? FindOrAdd(encoded) : found;
   Result<UpdateResult> result = ApplyOps(now, it, ops, out);
-  if (!result.ok() && is_new) {
+  if (is_new && (!result.ok() || !result->changed)) {
     auto [lo, hi] = by_hash_.equal_range(it->second.key_hash);
     for (auto h = lo; h != hi; ++h) {
       if (h->second == it) {

@@ -6,8 +6,10 @@
 //   so one write batch) with `local_durability`, and returns the new value and the delta to
 //   ship. With `expected`, it is a compare-and-set on the key's version vector (the summary of
 //   its causal context, as `Raw` returns it): any other vector fails with kAborted and changes
-//   nothing. `Delete` removes every field the caller observed (the given vector, or everything
-//   the key holds now); updates the caller had not seen survive, as the map's rules say.
+//   nothing; a key without fields is at the empty vector. An op list that changes nothing
+//   writes nothing. `Delete` removes every field the caller observed (the given vector, or
+//   everything the key holds now); updates the caller had not seen survive, as the map's rules
+//   say. `max_value_bytes` refuses updates that grow a key beyond it, not ones that shrink it.
 // - `Join` merges a state or delta from another node (already decoded, so already validated)
 //   and persists with `remote_durability` if anything changed.
 // - A key whose map has no fields is absent for `Value`, `Raw` and `Keys`, but its causal
@@ -18,7 +20,7 @@
 // - Dots: all local updates use this node's actor id (`Start`). It is kept across restarts only
 //   if local writes are synced and every stored key loaded; otherwise (and on an empty store)
 //   the node takes a fresh random actor, so its new dots can never collide with dots it made
-//   before and the cluster has seen.
+//   before and the cluster has seen. An actor is stored only while local writes are synced.
 // Everything lives in memory (loaded once from `recovered`); storage is written through.
 // Sans-IO and deterministic. Not thread-safe.
 #ifndef LASHUP_KV_KV_STORE_H_
@@ -79,7 +81,8 @@ class KvStore {
 
   struct UpdateResult {
     crdt::MapValue value;
-    std::string delta;  // crdt::Encode of the delta
+    std::string delta;     // crdt::Encode of the delta; empty when nothing changed
+    bool changed = false;  // false: the ops changed nothing, nothing was written
   };
 
   KvStore(const StorageReader* recovered, KvStoreConfig config);

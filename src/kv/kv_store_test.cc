@@ -219,5 +219,59 @@ TEST_F(KvStoreTest, SubscribersGetASnapshotThenEachChangeOnce) {
   EXPECT_TRUE(last_.events().empty());
 }
 
+TEST_F(KvStoreTest, AnOpListThatChangesNothingWritesNothingAndCreatesNoKey) {
+  KvStore& store = Open();
+  auto result = Update({"k"}, {ops::RemoveField("f", crdt::CrdtType::kFlag, crdt::CausalContext())});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_FALSE(result->changed);
+  EXPECT_TRUE(last_.persists().empty());
+  EXPECT_TRUE(store.entries().empty());
+  EXPECT_EQ(store.digest().Hash(0, 0), 0u);
+}
+
+TEST_F(KvStoreTest, ADeletedKeyIsAtTheEmptyVersionForCompareAndSet) {
+  KvStore& store = Open();
+  ASSERT_TRUE(Update(kVips, {ops::Add("s", "a")}).ok());
+  Effects out;
+  ASSERT_TRUE(store.Delete(At(++now_ms_), kVips, std::nullopt, out).ok());
+  EXPECT_EQ(store.Raw(kVips).status().code(), StatusCode::kNotFound);
+  auto recreated = Update(kVips, {ops::Add("s", "b")}, crdt::VersionVector());
+  ASSERT_TRUE(recreated.ok()) << recreated.status();
+  EXPECT_EQ(SetOf(recreated->value, "s"), crdt::SetValue{"b"});
+}
+
+TEST_F(KvStoreTest, AKeyOverTheLimitMayShrinkButNotGrow) {
+  KvStoreConfig config;
+  config.max_value_bytes = 400;
+  KvStore& store = Open(config);
+  ASSERT_TRUE(Update(kVips, {ops::Add("s", std::string(150, 'a'))}).ok());
+  // Concurrent growth elsewhere: a join takes the key over the limit.
+  MemoryStorage other_storage;
+  KvStore other(&other_storage, {});
+  Effects out;
+  other.Start(42, out);
+  auto remote = other.Update(At(1), kVips, {ops::Add("s", std::string(300, 'b'))}, std::nullopt, out);
+  ASSERT_TRUE(remote.ok());
+  ASSERT_TRUE(store.Join(EncodeKey(kVips), *crdt::DecodeMap(remote->delta), out));
+  EXPECT_GT(store.entries().at(EncodeKey(kVips)).state_bytes, 400u);
+  EXPECT_EQ(Update(kVips, {ops::Add("s", "c")}).status().code(), StatusCode::kFailedPrecondition);
+  auto shrunk = Update(kVips, {ops::Remove("s", std::string(300, 'b'))});
+  ASSERT_TRUE(shrunk.ok()) << shrunk.status();
+  EXPECT_EQ(SetOf(shrunk->value, "s"), crdt::SetValue{std::string(150, 'a')});
+}
+
+TEST_F(KvStoreTest, AnActorUsedWithUnsyncedWritesIsNeverTakenUpAgain) {
+  KvStoreConfig buffered;
+  buffered.local_durability = Durability::kBuffered;
+  Open(buffered);
+  const crdt::ActorId unsynced = store_->actor();
+  EXPECT_FALSE(storage_.Get(Column::kMeta, kActorKey).has_value());
+  Open();  // synced writes from now on: a fresh actor, not the unsynced one
+  EXPECT_NE(store_->actor(), unsynced);
+  const crdt::ActorId synced = store_->actor();
+  Open();
+  EXPECT_EQ(store_->actor(), synced);
+}
+
 }  // namespace
 }  // namespace lashup::kv

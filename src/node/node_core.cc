@@ -146,8 +146,9 @@ Result<crdt::MapValue> NodeCore::ShipKv(const Now& now, Result<kv::KvCore::Outco
                                         Effects& out) {
   if (!outcome.ok()) return outcome.status();
   // Applied and persisted already: if multicast refuses the payload (too large), anti-entropy
-  // still brings the change to every node.
-  if (!multicast_.Send(now, kv::kKvTopic, std::move(outcome->payload), router_, out).ok()) {
+  // still brings the change to every node. No payload: the update changed nothing.
+  if (!outcome->payload.empty() &&
+      !multicast_.Send(now, kv::kKvTopic, std::move(outcome->payload), router_, out).ok()) {
     ++kv_multicast_failures_;
   }
   return std::move(outcome->value);

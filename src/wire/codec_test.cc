@@ -23,14 +23,14 @@ std::vector<Message> SampleMessages() {
       McAck{{1, 2, UINT64_MAX}},
       KvAeTree{5, 2, {3, 17}, {UINT64_MAX, 0}},
       KvAeKeys{5, {1, 4095}, {1, UINT64_MAX}, {9, 8}, true},
-      KvAeStates{5, {std::string("k\0\1", 3)}, {"state"}, {42}, false, true},
+      KvAeStates{5, {std::string("k\0\1", 3)}, {"state"}, {42}, false, true, true},
   };
 }
 
 TEST(CodecTest, KvParallelListsOfDifferentLengthsAreRefused) {
   for (const Message& bad : std::vector<Message>{KvAeTree{1, 1, {1, 2}, {1}},
                                                  KvAeKeys{1, {0}, {1}, {}, false},
-                                                 KvAeStates{1, {"k"}, {}, {}, true, false}}) {
+                                                 KvAeStates{1, {"k"}, {}, {}, true, false, false}}) {
     auto bytes = EncodeEnvelope(kSender, bad);
     ASSERT_TRUE(bytes.ok());
     auto decoded = DecodeEnvelope(*bytes);

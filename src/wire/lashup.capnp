@@ -183,6 +183,7 @@ struct KvAeStates {
   want @3 :List(UInt64);
   last @4 :Bool;
   answer @5 :Bool;
+  more @6 :Bool;
 }
 
 # The transport handshake: the first frame each side sends on a connection, after TLS. The

@@ -140,6 +140,7 @@ struct BodyWriter {
     WriteList(out.initWant(Count(m.want.size())), m.want);
     out.setLast(m.last);
     out.setAnswer(m.answer);
+    out.setMore(m.more);
   }
 
   void operator()(const Ping& m) {
@@ -336,6 +337,7 @@ Result<Message> ReadKvAeStates(schema::KvAeStates::Reader in) {
   out.want = ReadList<uint64_t>(in.getWant());
   out.last = in.getLast();
   out.answer = in.getAnswer();
+  out.more = in.getMore();
   LASHUP_RETURN_IF_ERROR(CheckParallel(out.keys.size(), out.states.size(), "kv_ae_states"));
   return Message(std::move(out));
 }
