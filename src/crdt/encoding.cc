@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/byte_codec.h"
 #include "crdt/store_dots.h"
 #include "lashup/crdt/ops.h"
 
@@ -24,19 +25,6 @@ constexpr size_t kMinRegisterEntryBytes = kMinDotBytes + 1 + 1;
 constexpr size_t kMinFieldBytes = 1 + 1 + 1;  // name length, type, the store's count
 
 // ---- Encoding -----------------------------------------------------------------------------
-
-void PutVarint(std::string& out, uint64_t value) {
-  while (value >= 0x80) {
-    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
-    value >>= 7;
-  }
-  out.push_back(static_cast<char>(value));
-}
-
-void PutBytes(std::string& out, std::string_view bytes) {
-  PutVarint(out, bytes.size());
-  out.append(bytes);
-}
 
 void PutDot(std::string& out, const Dot& dot) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(dot.actor.value() >> (8 * i)));

@@ -1,6 +1,6 @@
 #include "kv/delta_payload.h"
 
-#include "kv/byte_codec.h"
+#include "core/byte_codec.h"
 #include "kv/key_path.h"
 
 namespace lashup::kv {

@@ -1,11 +1,11 @@
-// Byte-level helpers for the KV store's own formats (the delta payload, docs/kv.md): unsigned
-// LEB128 varints and length-prefixed byte strings, written to and read from a std::string.
+// Byte-level helpers for compact binary formats (the CRDT encoding, the KV delta payload):
+// unsigned LEB128 varints and length-prefixed byte strings, written to and read from bytes.
 //
 // Contract: `ByteReader` never reads past its input and never trusts a length: every failure
 // is kInvalidArgument naming what was being read. Varints must be minimal (at most 10 bytes,
 // no redundant trailing zero group). Plain helpers; not thread-safe.
-#ifndef LASHUP_KV_BYTE_CODEC_H_
-#define LASHUP_KV_BYTE_CODEC_H_
+#ifndef LASHUP_CORE_BYTE_CODEC_H_
+#define LASHUP_CORE_BYTE_CODEC_H_
 
 #include <cstdint>
 #include <string>
@@ -13,7 +13,7 @@
 
 #include "lashup/status.h"
 
-namespace lashup::kv {
+namespace lashup {
 
 void PutVarint(std::string& out, uint64_t value);
 void PutBytes(std::string& out, std::string_view bytes);
@@ -32,6 +32,6 @@ class ByteReader {
   size_t pos_ = 0;
 };
 
-}  // namespace lashup::kv
+}  // namespace lashup
 
-#endif  // LASHUP_KV_BYTE_CODEC_H_
+#endif  // LASHUP_CORE_BYTE_CODEC_H_

@@ -1,6 +1,6 @@
-#include "kv/byte_codec.h"
+#include "core/byte_codec.h"
 
-namespace lashup::kv {
+namespace lashup {
 
 void PutVarint(std::string& out, uint64_t value) {
   while (value >= 0x80) {
@@ -52,4 +52,4 @@ Result<std::string_view> ByteReader::Bytes(std::string_view what) {
   return out;
 }
 
-}  // namespace lashup::kv
+}  // namespace lashup
