@@ -46,10 +46,24 @@ void AntiEntropy::OnTimer(const Now& now, const TimerId& timer,
     return;
   }
   if (neighbours.empty()) return;
-  StartRound(neighbours[rng_.Uniform(neighbours.size())], store, out);
+  StartRound(now.mono, neighbours[rng_.Uniform(neighbours.size())], store, out);
 }
 
-void AntiEntropy::StartRound(const NodeId& peer, const KvStore& store, Effects& out) {
+bool AntiEntropy::RepairingWithOther(Instant now, const NodeId& peer) const {
+  return repair_peer_.has_value() && *repair_peer_ != peer && now < repair_until_;
+}
+
+void AntiEntropy::Repairing(Instant now, const NodeId& peer) {
+  repair_peer_ = peer;
+  repair_until_ = now + config_.repair_lease;
+}
+
+void AntiEntropy::StartRound(Instant now, const NodeId& peer, const KvStore& store,
+                             Effects& out) {
+  if (RepairingWithOther(now, peer)) {
+    ++stats_.deferred;
+    return;
+  }
   ++stats_.rounds_started;
   KvAeTree tree;
   tree.session = rng_.Next();
@@ -61,22 +75,29 @@ void AntiEntropy::StartRound(const NodeId& peer, const KvStore& store, Effects& 
   out.Send(peer, std::move(tree));
 }
 
-bool AntiEntropy::OnMessage(const NodeId& from, const Message& message, KvStore& store,
-                            Effects& out) {
-  if (const auto* tree = std::get_if<KvAeTree>(&message)) {
-    OnTree(from, *tree, store, out);
-  } else if (const auto* keys = std::get_if<KvAeKeys>(&message)) {
-    OnKeys(from, *keys, store, out);
-  } else if (const auto* states = std::get_if<KvAeStates>(&message)) {
-    OnStates(from, *states, store, out);
+bool AntiEntropy::OnMessage(Instant now, const NodeId& from, const Message& message,
+                            KvStore& store, Effects& out) {
+  const auto* tree = std::get_if<KvAeTree>(&message);
+  const auto* keys = std::get_if<KvAeKeys>(&message);
+  const auto* states = std::get_if<KvAeStates>(&message);
+  if (tree == nullptr && keys == nullptr && states == nullptr) return false;
+  // States are joined whoever sends them; a round's other steps wait for the repair under way.
+  if (states == nullptr && RepairingWithOther(now, from)) {
+    ++stats_.deferred;
+    return true;
+  }
+  if (tree != nullptr) {
+    OnTree(now, from, *tree, store, out);
+  } else if (keys != nullptr) {
+    OnKeys(now, from, *keys, store, out);
   } else {
-    return false;
+    OnStates(now, from, *states, store, out);
   }
   return true;
 }
 
-void AntiEntropy::OnTree(const NodeId& from, const KvAeTree& m, const KvStore& store,
-                         Effects& out) {
+void AntiEntropy::OnTree(Instant now, const NodeId& from, const KvAeTree& m,
+                         const KvStore& store, Effects& out) {
   if (m.level < 1 || m.level > MerkleDigest::kLeafLevel || m.nodes.size() != m.hashes.size() ||
       !StrictlyIncreasing(m.nodes) ||
       (!m.nodes.empty() && m.nodes.back() >= MerkleDigest::NodesAt(m.level))) {
@@ -91,6 +112,7 @@ void AntiEntropy::OnTree(const NodeId& from, const KvAeTree& m, const KvStore& s
     ++stats_.in_sync;
     return;
   }
+  Repairing(now, from);
   if (m.level == MerkleDigest::kLeafLevel) {
     SendKeys(from, m.session, differing, store, out);
     return;
@@ -143,12 +165,13 @@ bool AntiEntropy::ValidKeys(const KvAeKeys& m) const {
   });
 }
 
-void AntiEntropy::OnKeys(const NodeId& from, const KvAeKeys& m, const KvStore& store,
-                         Effects& out) {
+void AntiEntropy::OnKeys(Instant now, const NodeId& from, const KvAeKeys& m,
+                         const KvStore& store, Effects& out) {
   if (!ValidKeys(m)) {
     ++stats_.malformed;
     return;
   }
+  Repairing(now, from);
   // Theirs by key hash; several states under one hash only after a collision.
   std::multimap<uint64_t, uint64_t> theirs;
   for (size_t i = 0; i < m.key_hashes.size(); ++i) {
@@ -179,7 +202,7 @@ void AntiEntropy::OnKeys(const NodeId& from, const KvAeKeys& m, const KvStore& s
   if (answer_due) {
     continue_after_[from] = m.session;
   } else {
-    StartRound(from, store, out);
+    StartRound(now, from, store, out);
   }
 }
 
@@ -222,13 +245,17 @@ bool AntiEntropy::SendStates(const NodeId& to, uint64_t session,
   return all_sent;
 }
 
-void AntiEntropy::OnStates(const NodeId& from, const KvAeStates& m, KvStore& store,
-                           Effects& out) {
+void AntiEntropy::OnStates(Instant now, const NodeId& from, const KvAeStates& m,
+                           KvStore& store, Effects& out) {
   // A want list is at most what one round lists, strictly increasing.
   if (m.keys.size() != m.states.size() || m.want.size() > config_.max_keys_per_round * 4 ||
       !StrictlyIncreasing(m.want)) {
     ++stats_.malformed;
     return;
+  }
+  // States from another peer are joined and answered, but do not take over the repair.
+  if ((!m.keys.empty() || !m.want.empty()) && !RepairingWithOther(now, from)) {
+    Repairing(now, from);
   }
   std::set<std::string>& back = send_back_[from];
   for (size_t i = 0; i < m.keys.size(); ++i) {
@@ -260,14 +287,14 @@ void AntiEntropy::OnStates(const NodeId& from, const KvAeStates& m, KvStore& sto
     // starts one anyway.
     if (!SendStates(from, m.session, answer, {}, /*answer=*/true, /*more=*/false, out) &&
         !m.more) {
-      StartRound(from, store, out);
+      StartRound(now, from, store, out);
     }
     return;
   }
   auto it = continue_after_.find(from);
   if (it != continue_after_.end() && it->second == m.session) {
     continue_after_.erase(it);
-    StartRound(from, store, out);
+    StartRound(now, from, store, out);
   }
 }
 

@@ -13,6 +13,8 @@
 // `max_state_bytes_per_round` each way; a truncated round is followed at once by another, so a
 // node that missed everything still catches up without overrunning a link's send queue. States
 // go out in messages of at most `max_state_bytes_per_message` (a larger state goes alone).
+// A node repairs with one peer at a time (repair_lease): rounds with others wait, so a node
+// that comes back empty is not filled by every neighbour at once.
 // Rounds start: with a neighbour whose link comes up; with one random neighbour every
 // `interval` unless deltas are still arriving (the caller passes no neighbours then, see
 // quiet_period); and `gap_delay` after a delta gap is reported (RequestSoon).
@@ -23,6 +25,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -45,6 +48,11 @@ struct AntiEntropyConfig {
   // States one node sends in one step of a round (its list, or its answer), well below the
   // transport's send queue (16 MiB): what does not fit waits for the next round.
   size_t max_state_bytes_per_round = size_t{8} << 20;
+  // One repair at a time: once a round with a peer finds a difference, this node works with
+  // that peer only until no message of theirs has come or gone for this long. Other peers'
+  // rounds go unanswered and none is started with them, so a node that comes back empty is
+  // filled by one neighbour instead of by each whose link comes up.
+  Duration repair_lease = std::chrono::seconds(1);
 };
 
 struct AntiEntropyStats {
@@ -55,6 +63,7 @@ struct AntiEntropyStats {
   uint64_t states_received = 0;
   uint64_t keys_repaired = 0;     // received states that changed a key
   uint64_t truncated_rounds = 0;
+  uint64_t deferred = 0;          // rounds not started or not answered during another repair
   uint64_t malformed = 0;
 };
 
@@ -69,17 +78,25 @@ class AntiEntropy {
   void OnTimer(const Now& now, const TimerId& timer, const std::vector<NodeId>& neighbours,
                const KvStore& store, Effects& out);
   // Handles the KvAe* messages; false for others.
-  bool OnMessage(const NodeId& from, const Message& message, KvStore& store, Effects& out);
-  void StartRound(const NodeId& peer, const KvStore& store, Effects& out);
+  bool OnMessage(Instant now, const NodeId& from, const Message& message, KvStore& store,
+                 Effects& out);
+  // Not while repairing with another peer (see repair_lease).
+  void StartRound(Instant now, const NodeId& peer, const KvStore& store, Effects& out);
   // A round with a random neighbour `gap_delay` from now, unless one is already due sooner.
   void RequestSoon(const Now& now, Effects& out);
 
   const AntiEntropyStats& stats() const { return stats_; }
 
  private:
-  void OnTree(const NodeId& from, const KvAeTree& m, const KvStore& store, Effects& out);
-  void OnKeys(const NodeId& from, const KvAeKeys& m, const KvStore& store, Effects& out);
-  void OnStates(const NodeId& from, const KvAeStates& m, KvStore& store, Effects& out);
+  void OnTree(Instant now, const NodeId& from, const KvAeTree& m, const KvStore& store,
+              Effects& out);
+  void OnKeys(Instant now, const NodeId& from, const KvAeKeys& m, const KvStore& store,
+              Effects& out);
+  void OnStates(Instant now, const NodeId& from, const KvAeStates& m, KvStore& store,
+                Effects& out);
+  // True while repairing with a peer other than `peer`.
+  bool RepairingWithOther(Instant now, const NodeId& peer) const;
+  void Repairing(Instant now, const NodeId& peer);
   void SendKeys(const NodeId& to, uint64_t session, const std::vector<uint32_t>& buckets,
                 const KvStore& store, Effects& out);
   // Sends the states in chunks, the last message carrying `want`, up to
@@ -97,6 +114,8 @@ class AntiEntropy {
   // Keys whose join came out different from the state a peer sent: they go back to it with the
   // answer, after the last message of its list.
   std::map<NodeId, std::set<std::string>> send_back_;
+  std::optional<NodeId> repair_peer_;
+  Instant repair_until_{};
   AntiEntropyStats stats_;
 };
 

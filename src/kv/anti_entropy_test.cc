@@ -36,12 +36,12 @@ struct Traffic {
   size_t hashes = 0;  // tree hashes and listed keys
 };
 
-// Runs a round from `a` to `b` and delivers every message until none is left.
-Traffic RunRound(Replica& a, Replica& b) {
+// Runs a round from `a` to `b` at `now` and delivers every message until none is left.
+Traffic RunRound(Replica& a, Replica& b, Instant now = Instant{}) {
   Traffic traffic;
   std::deque<std::pair<NodeId, Message>> queue;  // (destination, message)
   Effects out;
-  a.ae.StartRound(kB, a.store, out);
+  a.ae.StartRound(now, kB, a.store, out);
   for (;;) {
     for (const NetOp& op : out.net()) queue.emplace_back(op.peer, op.message);
     out.Clear();
@@ -54,7 +54,7 @@ Traffic RunRound(Replica& a, Replica& b) {
     if (const auto* s = std::get_if<KvAeStates>(&message)) traffic.states += s->states.size();
     Replica& receiver = to == kA ? a : b;
     const NodeId from = to == kA ? kB : kA;
-    EXPECT_TRUE(receiver.ae.OnMessage(from, message, receiver.store, out));
+    EXPECT_TRUE(receiver.ae.OnMessage(now, from, message, receiver.store, out));
   }
 }
 
@@ -88,8 +88,8 @@ TEST(AntiEntropyTest, DivergentReplicasConvergeBothWays) {
   EXPECT_EQ(a.store.digest().Hash(0, 0), b.store.digest().Hash(0, 0));
   EXPECT_EQ(*a.store.Value({"both"})->Find("s", crdt::CrdtType::kOrSet)->AsSet(),
             (crdt::SetValue{"from-a", "from-b"}));
-  // A second round finds nothing to do.
-  EXPECT_EQ(RunRound(b, a).messages, 1u);
+  // A second round finds nothing to do (after the first repair's lease).
+  EXPECT_EQ(RunRound(b, a, At(5000).mono).messages, 1u);
 }
 
 TEST(AntiEntropyTest, TrafficFollowsTheDivergenceNotTheKeyCount) {
@@ -124,22 +124,22 @@ TEST(AntiEntropyTest, MalformedMessagesAreCountedAndDropped) {
   Replica a(1);
   a.Write({"k"}, {ops::Enable("f")});
   Effects out;
-  EXPECT_TRUE(a.ae.OnMessage(kB, KvAeTree{1, 0, {0}, {1}}, a.store, out));     // level 0
-  EXPECT_TRUE(a.ae.OnMessage(kB, KvAeTree{1, 1, {16}, {1}}, a.store, out));    // index
-  EXPECT_TRUE(a.ae.OnMessage(kB, KvAeTree{1, 1, {2, 1}, {1, 1}}, a.store, out));  // order
-  EXPECT_TRUE(a.ae.OnMessage(kB, KvAeKeys{1, {0}, {~0ULL}, {1}, false}, a.store, out));
-  EXPECT_TRUE(a.ae.OnMessage(kB, KvAeKeys{1, {5000}, {}, {}, false}, a.store, out));
+  EXPECT_TRUE(a.ae.OnMessage(Instant{}, kB, KvAeTree{1, 0, {0}, {1}}, a.store, out));     // level 0
+  EXPECT_TRUE(a.ae.OnMessage(Instant{}, kB, KvAeTree{1, 1, {16}, {1}}, a.store, out));    // index
+  EXPECT_TRUE(a.ae.OnMessage(Instant{}, kB, KvAeTree{1, 1, {2, 1}, {1, 1}}, a.store, out));  // order
+  EXPECT_TRUE(a.ae.OnMessage(Instant{}, kB, KvAeKeys{1, {0}, {~0ULL}, {1}, false}, a.store, out));
+  EXPECT_TRUE(a.ae.OnMessage(Instant{}, kB, KvAeKeys{1, {5000}, {}, {}, false}, a.store, out));
   KvAeStates bad;
   bad.keys = {EncodeKey({"x"}), "garbage"};
   bad.states = {"not a state", "x"};
-  EXPECT_TRUE(a.ae.OnMessage(kB, bad, a.store, out));
+  EXPECT_TRUE(a.ae.OnMessage(Instant{}, kB, bad, a.store, out));
   EXPECT_EQ(a.ae.stats().malformed, 7u);
   // Only the (empty) answer to the list goes out.
   ASSERT_EQ(out.net().size(), 1u);
   const auto& answer = std::get<KvAeStates>(out.net()[0].message);
   EXPECT_TRUE(answer.answer && answer.keys.empty());
   EXPECT_EQ(a.store.Keys({})->size(), 1u);
-  EXPECT_FALSE(a.ae.OnMessage(kB, McAck{}, a.store, out));
+  EXPECT_FALSE(a.ae.OnMessage(Instant{}, kB, McAck{}, a.store, out));
 }
 
 TEST(AntiEntropyTest, TimersPickANeighbourAndRearm) {
@@ -180,10 +180,10 @@ TEST(AntiEntropyTest, AWantListOutOfOrderOrOversizedIsRefused) {
   Effects out;
   KvAeStates unordered;
   unordered.want = {5, 5};
-  EXPECT_TRUE(a.ae.OnMessage(kB, unordered, a.store, out));
+  EXPECT_TRUE(a.ae.OnMessage(Instant{}, kB, unordered, a.store, out));
   KvAeStates huge;
   for (uint64_t i = 0; i < AntiEntropyConfig{}.max_keys_per_round * 4 + 1; ++i) huge.want.push_back(i);
-  EXPECT_TRUE(a.ae.OnMessage(kB, huge, a.store, out));
+  EXPECT_TRUE(a.ae.OnMessage(Instant{}, kB, huge, a.store, out));
   EXPECT_EQ(a.ae.stats().malformed, 2u);
   EXPECT_TRUE(out.net().empty());
 }
@@ -198,9 +198,41 @@ TEST(AntiEntropyTest, RepeatedKeysInAListAreSentBackOnce) {
   const std::string state = crdt::Encode(entry.second.map);
   list.states = {state, state, state};
   Effects out;
-  EXPECT_TRUE(a.ae.OnMessage(kB, list, a.store, out));
+  EXPECT_TRUE(a.ae.OnMessage(Instant{}, kB, list, a.store, out));
   ASSERT_EQ(out.net().size(), 1u);
   EXPECT_EQ(std::get<KvAeStates>(out.net()[0].message).keys.size(), 1u);
+}
+
+TEST(AntiEntropyTest, ANodeRepairsWithOnePeerAtATime) {
+  const NodeId kC = NodeId::FromLiteral("c");
+  Replica a(1), b(2), c(3);
+  for (int i = 0; i < 10; ++i) a.Write({"k", std::to_string(i)}, {ops::Enable("f")});
+  auto level1 = [](const Replica& r) {
+    KvAeTree tree{7, 1, {}, {}};
+    for (uint32_t i = 0; i < MerkleDigest::kFanout; ++i) {
+      tree.nodes.push_back(i);
+      tree.hashes.push_back(r.store.digest().Hash(1, i));
+    }
+    return tree;
+  };
+  const Instant t0 = At(1000).mono;
+  Effects out;
+  // b's round finds a difference: a now repairs with b.
+  EXPECT_TRUE(a.ae.OnMessage(t0, kB, level1(b), a.store, out));
+  EXPECT_EQ(out.net().size(), 1u);
+  out.Clear();
+  // c's round and a round with c wait meanwhile.
+  EXPECT_TRUE(a.ae.OnMessage(t0 + std::chrono::milliseconds(10), kC, level1(c), a.store, out));
+  a.ae.StartRound(t0 + std::chrono::milliseconds(10), kC, a.store, out);
+  EXPECT_TRUE(out.net().empty());
+  EXPECT_EQ(a.ae.stats().deferred, 2u);
+  // Rounds with b go on.
+  a.ae.StartRound(t0 + std::chrono::milliseconds(20), kB, a.store, out);
+  EXPECT_EQ(out.net().size(), 1u);
+  out.Clear();
+  // Once b has been quiet for the lease, c is served.
+  EXPECT_TRUE(a.ae.OnMessage(t0 + std::chrono::seconds(2), kC, level1(c), a.store, out));
+  EXPECT_EQ(out.net().size(), 1u);
 }
 
 }  // namespace

@@ -95,7 +95,7 @@ void KvCore::OnDelivered(const Now& now, const McDelivered& delivered, Effects& 
 bool KvCore::OnMessage(const Now& now, const NodeId& from, const Message& message,
                        Effects& out) {
   const uint64_t joins = store_.stats().remote_joins;
-  if (!anti_entropy_.OnMessage(from, message, store_, out)) return false;
+  if (!anti_entropy_.OnMessage(now.mono, from, message, store_, out)) return false;
   if (store_.stats().remote_joins != joins) Changed(now, /*remote=*/true, out);
   return true;
 }
@@ -139,8 +139,8 @@ void KvCore::OnTimer(const Now& now, const TimerId& timer, const std::vector<Nod
   anti_entropy_.OnTimer(now, timer, neighbours, store_, out);
 }
 
-void KvCore::OnConnection(const NodeId& peer, LinkState state, Effects& out) {
-  if (state == LinkState::kUp) anti_entropy_.StartRound(peer, store_, out);
+void KvCore::OnConnection(const Now& now, const NodeId& peer, LinkState state, Effects& out) {
+  if (state == LinkState::kUp) anti_entropy_.StartRound(now.mono, peer, store_, out);
 }
 
 }  // namespace lashup::kv

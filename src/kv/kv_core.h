@@ -77,7 +77,7 @@ class KvCore {
   bool OnMessage(const Now& now, const NodeId& from, const Message& message, Effects& out);
   void OnTimer(const Now& now, const TimerId& timer, const std::vector<NodeId>& neighbours,
                Effects& out);
-  void OnConnection(const NodeId& peer, LinkState state, Effects& out);
+  void OnConnection(const Now& now, const NodeId& peer, LinkState state, Effects& out);
   void ForgetOrigin(const NodeId& origin) { tracker_.Forget(origin); }
 
   const KvStore& store() const { return store_; }

@@ -119,10 +119,10 @@ TEST_F(KvCoreTest, PeriodicRoundsWaitForQuietAndLinkUpRoundsDoNot) {
   core_.OnTimer(At(1600), periodic, {kPeer}, out);
   EXPECT_EQ(out.net().size(), 1u);
   out.Clear();
-  core_.OnConnection(kPeer, LinkState::kUp, out);
+  core_.OnConnection(At(1700), kPeer, LinkState::kUp, out);
   EXPECT_EQ(out.net().size(), 1u);
   out.Clear();
-  core_.OnConnection(kPeer, LinkState::kDown, out);
+  core_.OnConnection(At(1700), kPeer, LinkState::kDown, out);
   EXPECT_TRUE(out.net().empty());
 }
 

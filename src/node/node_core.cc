@@ -84,7 +84,7 @@ void NodeCore::OnConnection(const Now& now, const NodeId& peer, LinkState state,
   const size_t first_event = out.events().size();
   membership_.OnConnection(now, peer, state, out);
   RouteMemberEvents(now, first_event, out);
-  kv_.OnConnection(peer, state, out);
+  kv_.OnConnection(now, peer, state, out);
 }
 
 void NodeCore::CheckInvariants() const { membership_.CheckInvariants(); }
