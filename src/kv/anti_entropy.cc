@@ -53,6 +53,10 @@ bool AntiEntropy::RepairingWithOther(Instant now, const NodeId& peer) const {
   return repair_peer_.has_value() && *repair_peer_ != peer && now < repair_until_;
 }
 
+void AntiEntropy::EndRepair(const NodeId& peer) {
+  if (repair_peer_ == peer) repair_peer_.reset();
+}
+
 void AntiEntropy::Repairing(Instant now, const NodeId& peer) {
   repair_peer_ = peer;
   repair_until_ = now + config_.repair_lease;
@@ -284,10 +288,13 @@ void AntiEntropy::OnStates(Instant now, const NodeId& from, const KvAeStates& m,
       for (const auto& it : store.WithKeyHash(key_hash)) answer.push_back(it);
     }
     // What did not fit goes in a round of its own, after this answer, unless the asker
-    // starts one anyway.
-    if (!SendStates(from, m.session, answer, {}, /*answer=*/true, /*more=*/false, out) &&
-        !m.more) {
+    // starts one anyway. Otherwise this side's part of the repair is done.
+    const bool all_sent =
+        SendStates(from, m.session, answer, {}, /*answer=*/true, /*more=*/false, out);
+    if (!all_sent && !m.more) {
       StartRound(now, from, store, out);
+    } else if (all_sent && !m.more) {
+      EndRepair(from);
     }
     return;
   }
@@ -295,7 +302,9 @@ void AntiEntropy::OnStates(Instant now, const NodeId& from, const KvAeStates& m,
   if (it != continue_after_.end() && it->second == m.session) {
     continue_after_.erase(it);
     StartRound(now, from, store, out);
+    return;
   }
+  EndRepair(from);  // the answer closed the repair
 }
 
 }  // namespace lashup::kv

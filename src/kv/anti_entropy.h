@@ -49,7 +49,8 @@ struct AntiEntropyConfig {
   // transport's send queue (16 MiB): what does not fit waits for the next round.
   size_t max_state_bytes_per_round = size_t{8} << 20;
   // One repair at a time: once a round with a peer finds a difference, this node works with
-  // that peer only until no message of theirs has come or gone for this long. Other peers'
+  // that peer only until the repair completes (its answer is sent or received) or, if the peer
+  // goes quiet, until no message of theirs has come for this long. Other peers'
   // rounds go unanswered and none is started with them, so a node that comes back empty is
   // filled by one neighbour instead of by each whose link comes up.
   Duration repair_lease = std::chrono::seconds(1);
@@ -97,6 +98,8 @@ class AntiEntropy {
   // True while repairing with a peer other than `peer`.
   bool RepairingWithOther(Instant now, const NodeId& peer) const;
   void Repairing(Instant now, const NodeId& peer);
+  // The repair with `peer` is complete: other peers may start theirs at once.
+  void EndRepair(const NodeId& peer);
   void SendKeys(const NodeId& to, uint64_t session, const std::vector<uint32_t>& buckets,
                 const KvStore& store, Effects& out);
   // Sends the states in chunks, the last message carrying `want`, up to

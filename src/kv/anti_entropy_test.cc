@@ -235,5 +235,18 @@ TEST(AntiEntropyTest, ANodeRepairsWithOnePeerAtATime) {
   EXPECT_EQ(out.net().size(), 1u);
 }
 
+TEST(AntiEntropyTest, ACompletedRepairLetsTheNextPeerInAtOnce) {
+  const NodeId kC = NodeId::FromLiteral("c");
+  Replica a(1), b(2), c(3);
+  for (int i = 0; i < 10; ++i) a.Write({"k", std::to_string(i)}, {ops::Enable("f")});
+  const Instant t0 = At(1000).mono;
+  RunRound(a, b, t0);  // a repairs b, and the answer closes the repair
+  ASSERT_EQ(Contents(a.store), Contents(b.store));
+  Effects out;
+  a.ae.StartRound(t0 + std::chrono::milliseconds(1), kC, a.store, out);
+  EXPECT_EQ(out.net().size(), 1u);
+  EXPECT_EQ(a.ae.stats().deferred, 0u);
+}
+
 }  // namespace
 }  // namespace lashup::kv
