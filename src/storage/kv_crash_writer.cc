@@ -33,26 +33,25 @@ int Run(const std::string& dir, bool group, uint64_t first) {
   if (store.stats().load_failures != 0) return Die("load", DataLossError("unreadable keys"));
   GroupCommit commit(storage->get());
   Effects out;
-  const auto wall = std::chrono::system_clock::now().time_since_epoch().count();
-  store.Start(static_cast<uint64_t>(wall) ^ static_cast<uint64_t>(getpid()), out);
-  std::vector<uint64_t> waiting;
-  for (uint64_t n = first; n < first + 1'000'000; ++n) {
+  // The step's batches, as the driver applies them under the chosen policy.
+  auto persist = [&]() -> Status {
     for (const PersistOp& op : out.persists()) {
-      Status status = group ? commit.Apply(op.batch, op.durability)
-                            : (*storage)->Apply(op.batch, op.durability);
-      if (!status.ok()) return Die("apply", status);
+      LASHUP_RETURN_IF_ERROR(group ? commit.Apply(op.batch, op.durability)
+                                   : (*storage)->Apply(op.batch, op.durability));
     }
     out.Clear();
+    return Status::Ok();
+  };
+  const auto wall = std::chrono::system_clock::now().time_since_epoch().count();
+  store.Start(static_cast<uint64_t>(wall) ^ static_cast<uint64_t>(getpid()), out);
+  if (Status status = persist(); !status.ok()) return Die("apply", status);
+  std::vector<uint64_t> waiting;
+  for (uint64_t n = first; n < first + 1'000'000; ++n) {
     Now now{InstantFromNanos(static_cast<int64_t>(n)), WallTimeFromNanos(wall)};
     auto result = store.Update(now, {"crash", std::to_string(n % 50)},
                                {crdt::ops::Add("s", "e" + std::to_string(n))}, std::nullopt, out);
     if (!result.ok()) return Die("update", result.status());
-    for (const PersistOp& op : out.persists()) {
-      Status status = group ? commit.Apply(op.batch, op.durability)
-                            : (*storage)->Apply(op.batch, op.durability);
-      if (!status.ok()) return Die("apply", status);
-    }
-    out.Clear();
+    if (Status status = persist(); !status.ok()) return Die("apply", status);
     waiting.push_back(n);
     if (group && waiting.size() < 16) continue;
     if (group) {
