@@ -1,0 +1,65 @@
+// AdminServer: lashupctl's endpoint, a Unix stream socket speaking the admin protocol
+// (docs/lashupctl.md): one command line per request, JSON lines back, streams for watches.
+//
+// Contract: `Start` binds `path` (refusing it while another process serves it, replacing a
+// stale socket file) with mode 0600, so only the daemon's user can connect; the directory's
+// permissions are the second fence. Everything runs on `io`'s thread: commands run there one
+// at a time (each is a short call into the node), stream events are posted there from the
+// node's thread. A request line over 64 KiB, or a watcher whose unsent output passes 16 MiB,
+// closes that connection. `Stop` (on the io thread) closes the listener and every connection,
+// ends their streams and removes the socket file.
+#ifndef LASHUP_TOOLS_LASHUPD_ADMIN_SERVER_H_
+#define LASHUP_TOOLS_LASHUPD_ADMIN_SERVER_H_
+
+#include <asio.hpp>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "admin_commands.h"
+#include "lashup/log.h"
+#include "metrics/histogram.h"
+
+namespace lashup::daemon {
+
+class AdminSession;
+
+class AdminServer {
+ public:
+  struct Counters {
+    std::atomic<uint64_t> connections{0};
+    std::atomic<uint64_t> streams{0};
+  };
+
+  static Result<std::unique_ptr<AdminServer>> Start(asio::io_context& io, std::string path,
+                                                    AdminCommands& commands,
+                                                    metrics::Histogram& request_seconds,
+                                                    LogSink log);
+  ~AdminServer();
+  void Stop();
+
+  const Counters& counters() const { return counters_; }
+
+ private:
+  friend class AdminSession;
+  AdminServer(asio::io_context& io, std::string path, AdminCommands& commands,
+              metrics::Histogram& request_seconds, LogSink log);
+  void Accept();
+  void Forget(AdminSession* session) { sessions_.erase(session); }
+
+  asio::io_context& io_;
+  const std::string path_;
+  AdminCommands& commands_;
+  metrics::Histogram& request_seconds_;
+  const LogSink log_;
+  asio::local::stream_protocol::acceptor acceptor_;
+  asio::steady_timer retry_;
+  std::map<AdminSession*, std::weak_ptr<AdminSession>> sessions_;
+  Counters counters_;
+  bool stopped_ = false;
+};
+
+}  // namespace lashup::daemon
+
+#endif  // LASHUP_TOOLS_LASHUPD_ADMIN_SERVER_H_

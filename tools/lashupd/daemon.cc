@@ -1,0 +1,122 @@
+#include "daemon.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <asio.hpp>
+
+#include "admin_commands.h"
+#include "admin_server.h"
+#include "metrics_render.h"
+#include "metrics_server.h"
+
+namespace lashup::daemon {
+namespace {
+
+spdlog::level::level_enum SpdLevel(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return spdlog::level::debug;
+    case LogLevel::kInfo:
+      return spdlog::level::info;
+    case LogLevel::kWarning:
+      return spdlog::level::warn;
+    case LogLevel::kError:
+      return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+std::shared_ptr<spdlog::logger> MakeLogger(LogLevel level) {
+  auto logger = spdlog::stderr_color_mt("lashupd");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-7l%$ %v");
+  logger->set_level(SpdLevel(level));
+  logger->flush_on(spdlog::level::info);
+  return logger;
+}
+
+LogSink SinkFor(std::shared_ptr<spdlog::logger> logger) {
+  return [logger](LogLevel level, std::string_view message) {
+    logger->log(SpdLevel(level), "{}", message);
+  };
+}
+
+// Everything the daemon serves; built once the node is open, torn down before it closes.
+struct Services {
+  std::unique_ptr<metrics::Histogram> request_seconds;
+  std::unique_ptr<AdminCommands> commands;
+  std::unique_ptr<AdminServer> admin;
+  std::unique_ptr<MetricsServer> metrics;
+  uint64_t scrapes = 0;
+
+  Result<std::string> Scrape(Node& node, const LogSink& log) {
+    LASHUP_ASSIGN_OR_RETURN(NodeStats stats, node.Stats());
+    ++scrapes;
+    DaemonMetrics daemon{request_seconds.get(),
+                         admin ? admin->counters().connections.load() : 0,
+                         admin ? admin->counters().streams.load() : 0, scrapes};
+    Status refused;
+    std::string text = RenderMetrics(stats, daemon, &refused);
+    if (!refused.ok()) log(LogLevel::kWarning, "metrics: " + refused.ToString());
+    return text;
+  }
+};
+
+Status StartServices(asio::io_context& io, Node& node, const DaemonConfig& config,
+                     const LogSink& log, Services& s) {
+  s.request_seconds = std::move(
+      metrics::Histogram::Create(metrics::LatencyBoundsSeconds()).value());
+  DaemonInfo info{config.data_dir, config.preset, config.admin_socket, config.metrics_listen};
+  auto scrape = [&s, &node, log]() { return s.Scrape(node, log); };
+  s.commands = std::make_unique<AdminCommands>(node, info, scrape);
+  LASHUP_ASSIGN_OR_RETURN(s.admin, AdminServer::Start(io, config.admin_socket, *s.commands,
+                                                      *s.request_seconds, log));
+  if (!config.metrics_listen.empty()) {
+    LASHUP_ASSIGN_OR_RETURN(s.metrics, MetricsServer::Start(io, config.metrics_listen, scrape, log));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+int Run(DaemonConfig config) {
+  auto node_config = Finish(config);
+  if (!node_config.ok()) {
+    std::fprintf(stderr, "lashupd: %s\n", node_config.status().ToString().c_str());
+    return 2;
+  }
+  auto logger = MakeLogger(ParseLogLevel(config.log_level).value());
+  const LogSink log = SinkFor(logger);
+  node_config->log = log;
+  auto node = Node::Open(*node_config);
+  if (!node.ok()) {
+    logger->error("cannot open the node: {}", node.status().ToString());
+    return 1;
+  }
+  asio::io_context io;
+  Services services;
+  Status started = StartServices(io, **node, config, log, services);
+  if (!started.ok()) {
+    logger->error("{}", started.ToString());
+    return 1;
+  }
+  logger->info("node {} listening on {} (preset {}); admin socket {}{}", (*node)->id().str(),
+               (*node)->listen_address(), config.preset, config.admin_socket,
+               services.metrics ? "; metrics on http://" + services.metrics->address() + "/metrics"
+                                : std::string());
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const asio::error_code& error, int signal) {
+    if (error) return;
+    logger->info("signal {}: stopping", signal);
+    services.admin->Stop();
+    if (services.metrics) services.metrics->Stop();
+    io.stop();
+  });
+  io.run();
+  services.admin.reset();
+  (*node)->Close();
+  logger->info("stopped");
+  return 0;
+}
+
+}  // namespace lashup::daemon

@@ -1,0 +1,130 @@
+#include "metrics_server.h"
+
+#include <sstream>
+
+#include "metrics/prometheus_text.h"
+#include "net/node_address.h"
+
+namespace lashup::daemon {
+namespace {
+
+using Tcp = asio::ip::tcp;
+
+std::string HttpResponse(int code, std::string_view reason, std::string_view type,
+                         const std::string& body, bool head_only) {
+  std::ostringstream out;
+  out << "HTTP/1.1 " << code << " " << reason << "\r\n"
+      << "Content-Type: " << type << "\r\n"
+      << "Content-Length: " << body.size() << "\r\n"
+      << "Connection: close\r\n\r\n";
+  if (!head_only) out << body;
+  return out.str();
+}
+
+struct Connection {
+  explicit Connection(asio::io_context& io, Tcp::socket s)
+      : socket(std::move(s)), deadline(io), head(16 << 10) {}
+  Tcp::socket socket;
+  asio::steady_timer deadline;
+  asio::streambuf head;
+  std::string response;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(asio::io_context& io,
+                                                            const std::string& listen,
+                                                            Render render, LogSink log) {
+  LASHUP_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseEndpoint(listen, true));
+  asio::error_code error;
+  const asio::ip::address address = asio::ip::make_address(endpoint.host, error);
+  if (error) {
+    return Status(StatusCode::kInvalidArgument,
+                  "metrics listen '" + listen + "': host must be an IP address");
+  }
+  std::unique_ptr<MetricsServer> server(new MetricsServer(io, std::move(render), log));
+  const Tcp::endpoint bind_to(address, endpoint.port);
+  server->acceptor_.open(bind_to.protocol(), error);
+  if (!error) server->acceptor_.set_option(Tcp::acceptor::reuse_address(true), error);
+  if (!error) server->acceptor_.bind(bind_to, error);
+  if (!error) server->acceptor_.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    return Status(StatusCode::kUnavailable,
+                  "cannot serve metrics on '" + listen + "': " + error.message());
+  }
+  if (!address.is_loopback() && log) {
+    log(LogLevel::kWarning, "metrics endpoint on a non-loopback address; it has no authentication");
+  }
+  server->Accept();
+  return server;
+}
+
+std::string MetricsServer::address() const {
+  asio::error_code error;
+  const Tcp::endpoint endpoint = acceptor_.local_endpoint(error);
+  return error ? "" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+void MetricsServer::Stop() {
+  stopped_ = true;
+  asio::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+void MetricsServer::Accept() {
+  acceptor_.async_accept([this](const asio::error_code& error, Tcp::socket socket) {
+    if (stopped_) return;
+    if (!error) Serve(std::make_shared<Tcp::socket>(std::move(socket)));
+    Accept();
+  });
+}
+
+void MetricsServer::Serve(std::shared_ptr<Tcp::socket> socket) {
+  auto c = std::make_shared<Connection>(io_, std::move(*socket));
+  c->deadline.expires_after(std::chrono::seconds(5));
+  c->deadline.async_wait([c](const asio::error_code& error) {
+    asio::error_code ignored;
+    if (!error) c->socket.close(ignored);
+  });
+  asio::async_read_until(c->socket, c->head, "\r\n\r\n",
+                         [this, c](const asio::error_code& error, size_t n) {
+                           std::string head;
+                           if (!error) {
+                             head.assign(asio::buffers_begin(c->head.data()),
+                                         asio::buffers_begin(c->head.data()) + n);
+                           }
+                           c->response = Respond(head);
+                           asio::async_write(c->socket, asio::buffer(c->response),
+                                             [c](const asio::error_code&, size_t) {
+                                               asio::error_code ignored;
+                                               c->socket.shutdown(Tcp::socket::shutdown_both,
+                                                                  ignored);
+                                               c->socket.close(ignored);
+                                               c->deadline.cancel();
+                                             });
+                         });
+}
+
+std::string MetricsServer::Respond(const std::string& head) {
+  std::istringstream line(head.substr(0, head.find("\r\n")));
+  std::string method, target, version;
+  line >> method >> target >> version;
+  if (method.empty() || target.empty() || version.rfind("HTTP/1.", 0) != 0) {
+    return HttpResponse(400, "Bad Request", "text/plain", "bad request\n", false);
+  }
+  const bool head_only = method == "HEAD";
+  if (method != "GET" && !head_only) {
+    return HttpResponse(405, "Method Not Allowed", "text/plain", "GET only\n", false);
+  }
+  if (target != "/metrics" && target.rfind("/metrics?", 0) != 0) {
+    return HttpResponse(404, "Not Found", "text/plain", "try /metrics\n", head_only);
+  }
+  Result<std::string> text = render_();
+  if (!text.ok()) {
+    return HttpResponse(503, "Service Unavailable", "text/plain",
+                        text.status().ToString() + "\n", head_only);
+  }
+  return HttpResponse(200, "OK", metrics::PrometheusText::kContentType, *text, head_only);
+}
+
+}  // namespace lashup::daemon
