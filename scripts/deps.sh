@@ -4,9 +4,11 @@
 #   scripts/deps.sh test   those plus test, benchmark and fuzzing dependencies
 set -euo pipefail
 set_name=${1:-test}
-packages=(cmake ninja-build g++ capnproto libcapnp-dev libasio-dev libssl-dev librocksdb-dev)
+packages=(cmake ninja-build g++ capnproto libcapnp-dev libasio-dev libssl-dev librocksdb-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev nlohmann-json3-dev libreadline-dev python3)
 if [ "$set_name" = "test" ]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libboost-graph-dev clang libclang-rt-14-dev)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libboost-graph-dev clang libclang-rt-14-dev
+    python3-prometheus-client tmux curl)
 fi
 missing=()
 for p in "${packages[@]}"; do
