@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "admin_session.h"
+#include "net/node_address.h"
 
 namespace lashup::daemon {
 namespace {
@@ -39,9 +40,11 @@ AdminServer::AdminServer(asio::io_context& io, std::string path, AdminCommands& 
       request_seconds_(request_seconds),
       log_(std::move(log)),
       acceptor_(io),
-      retry_(io) {}
+      retry_(io),
+      tcp_retry_(io) {}
 
 Result<std::unique_ptr<AdminServer>> AdminServer::Start(asio::io_context& io, std::string path,
+                                                        const AdminTcp& tcp,
                                                         AdminCommands& commands,
                                                         metrics::Histogram& request_seconds,
                                                         LogSink log) {
@@ -62,6 +65,7 @@ Result<std::unique_ptr<AdminServer>> AdminServer::Start(asio::io_context& io, st
                   "cannot serve admin socket '" + path + "': " + error.message());
   }
   server->Accept();
+  if (!tcp.listen.empty()) LASHUP_RETURN_IF_ERROR(server->ListenTcp(tcp));
   return server;
 }
 
@@ -72,8 +76,9 @@ void AdminServer::Accept() {
     if (stopped_) return;
     if (!error) {
       counters_.connections.fetch_add(1, std::memory_order_relaxed);
-      auto session = std::make_shared<AdminSession>(*this, std::move(socket));
-      sessions_[session.get()] = session;
+      auto session =
+          std::make_shared<AdminSession<Local::socket>>(*this, std::move(socket));
+      Track(session);
       session->Begin();
       Accept();
       return;
@@ -92,13 +97,77 @@ void AdminServer::Stop() {
   stopped_ = true;
   asio::error_code ignored;
   acceptor_.close(ignored);
+  if (tcp_acceptor_) tcp_acceptor_->close(ignored);
   retry_.cancel();
+  tcp_retry_.cancel();
   auto sessions = sessions_;
   for (auto& [raw, weak] : sessions) {
     if (auto session = weak.lock()) session->Close();
   }
   sessions_.clear();
   ::unlink(path_.c_str());
+}
+
+}  // namespace lashup::daemon
+
+namespace lashup::daemon {
+
+void AdminServer::Track(std::shared_ptr<AdminSessionBase> session) {
+  AdminSessionBase* raw = session.get();
+  sessions_[raw] = std::move(session);
+}
+
+Status AdminServer::ListenTcp(const AdminTcp& tcp) {
+  LASHUP_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseEndpoint(tcp.listen, true));
+  asio::error_code error;
+  const asio::ip::address address = asio::ip::make_address(endpoint.host, error);
+  if (error) return Status(StatusCode::kInvalidArgument, "admin listen: host must be an IP address");
+  tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX_set_min_proto_version(tls_->native_handle(), TLS1_3_VERSION);
+  tls_->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+  tls_->load_verify_file(tcp.ca_file, error);
+  if (!error) tls_->use_certificate_chain_file(tcp.cert_file, error);
+  if (!error) tls_->use_private_key_file(tcp.key_file, asio::ssl::context::pem, error);
+  if (error) return Status(StatusCode::kInvalidArgument, "admin TLS files: " + error.message());
+  const asio::ip::tcp::endpoint bind_to(address, endpoint.port);
+  tcp_acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(io_);
+  tcp_acceptor_->open(bind_to.protocol(), error);
+  if (!error) tcp_acceptor_->set_option(asio::ip::tcp::acceptor::reuse_address(true), error);
+  if (!error) tcp_acceptor_->bind(bind_to, error);
+  if (!error) tcp_acceptor_->listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    return Status(StatusCode::kUnavailable,
+                  "cannot serve admin on '" + tcp.listen + "': " + error.message());
+  }
+  AcceptTcp();
+  return Status::Ok();
+}
+
+std::string AdminServer::tcp_address() const {
+  if (!tcp_acceptor_) return "";
+  asio::error_code error;
+  const auto endpoint = tcp_acceptor_->local_endpoint(error);
+  return error ? "" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+void AdminServer::AcceptTcp() {
+  tcp_acceptor_->async_accept([this](const asio::error_code& error, asio::ip::tcp::socket socket) {
+    if (stopped_) return;
+    if (!error) {
+      counters_.connections.fetch_add(1, std::memory_order_relaxed);
+      auto session = std::make_shared<AdminSession<TlsStream>>(
+          *this, TlsStream(std::move(socket), *tls_));
+      Track(session);
+      session->Begin();
+      AcceptTcp();
+      return;
+    }
+    if (log_) log_(LogLevel::kWarning, "admin: TCP accept failed: " + error.message());
+    tcp_retry_.expires_after(std::chrono::milliseconds(100));
+    tcp_retry_.async_wait([this](const asio::error_code& wait) {
+      if (!wait && !stopped_) AcceptTcp();
+    });
+  });
 }
 
 }  // namespace lashup::daemon

@@ -1,9 +1,12 @@
 // AdminServer: lashupctl's endpoint, a Unix stream socket speaking the admin protocol
-// (docs/lashupctl.md): one command line per request, JSON lines back, streams for watches.
+// (docs/lashupctl.md): one command line per request, JSON lines back, streams for watches;
+// optionally also TCP with mutual TLS.
 //
 // Contract: `Start` binds `path` (refusing it while another process serves it, replacing a
 // stale socket file) with mode 0600, so only the daemon's user can connect; the directory's
-// permissions are the second fence. Everything runs on `io`'s thread: commands run there one
+// permissions are the second fence. With `tcp.listen` set it also listens there for TLS 1.3
+// clients that present a certificate from the cluster CA (the node's own TLS files): whoever
+// holds a cluster certificate may administer the node, as they may join the cluster. Everything runs on `io`'s thread: commands run there one
 // at a time (each is a short call into the node), stream events are posted there from the
 // node's thread. A request line over 64 KiB, or a watcher whose unsent output passes 16 MiB,
 // closes that connection. `Stop` (on the io thread) closes the listener and every connection,
@@ -12,6 +15,7 @@
 #define LASHUP_TOOLS_LASHUPD_ADMIN_SERVER_H_
 
 #include <asio.hpp>
+#include <asio/ssl.hpp>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -23,7 +27,17 @@
 
 namespace lashup::daemon {
 
+class AdminSessionBase;
+template <typename Stream>
 class AdminSession;
+
+// The optional TCP endpoint: where, and the node's PEM files.
+struct AdminTcp {
+  std::string listen;  // "host:port"; empty: none
+  std::string ca_file;
+  std::string cert_file;
+  std::string key_file;
+};
 
 class AdminServer {
  public:
@@ -33,20 +47,26 @@ class AdminServer {
   };
 
   static Result<std::unique_ptr<AdminServer>> Start(asio::io_context& io, std::string path,
-                                                    AdminCommands& commands,
+                                                    const AdminTcp& tcp, AdminCommands& commands,
                                                     metrics::Histogram& request_seconds,
                                                     LogSink log);
   ~AdminServer();
   void Stop();
 
   const Counters& counters() const { return counters_; }
+  // The TCP endpoint's bound address ("" without one).
+  std::string tcp_address() const;
 
  private:
+  template <typename Stream>
   friend class AdminSession;
   AdminServer(asio::io_context& io, std::string path, AdminCommands& commands,
               metrics::Histogram& request_seconds, LogSink log);
+  Status ListenTcp(const AdminTcp& tcp);
   void Accept();
-  void Forget(AdminSession* session) { sessions_.erase(session); }
+  void AcceptTcp();
+  void Track(std::shared_ptr<AdminSessionBase> session);
+  void Forget(AdminSessionBase* session) { sessions_.erase(session); }
 
   asio::io_context& io_;
   const std::string path_;
@@ -55,7 +75,10 @@ class AdminServer {
   const LogSink log_;
   asio::local::stream_protocol::acceptor acceptor_;
   asio::steady_timer retry_;
-  std::map<AdminSession*, std::weak_ptr<AdminSession>> sessions_;
+  asio::steady_timer tcp_retry_;
+  std::unique_ptr<asio::ip::tcp::acceptor> tcp_acceptor_;
+  std::unique_ptr<asio::ssl::context> tls_;
+  std::map<AdminSessionBase*, std::weak_ptr<AdminSessionBase>> sessions_;
   Counters counters_;
   bool stopped_ = false;
 };

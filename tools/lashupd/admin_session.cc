@@ -10,11 +10,58 @@ std::string Dump(const nlohmann::json& json) {
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+template <typename Protocol>
+void CloseStream(asio::basic_stream_socket<Protocol>& socket) {
+  asio::error_code ignored;
+  socket.shutdown(asio::socket_base::shutdown_both, ignored);
+  socket.close(ignored);
+}
+
+// No TLS close_notify: the connection ends either way, and waiting for the peer's answer would
+// let a stuck client hold the session.
+void CloseStream(TlsStream& stream) { CloseStream(stream.next_layer()); }
+
 }  // namespace
 
-void AdminSession::ReadLine() {
-  asio::async_read_until(socket_, input_, '\n',
-                         [self = shared_from_this()](const asio::error_code& error, size_t n) {
+template <typename Stream>
+void AdminSession<Stream>::Begin() {
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    Handshake();
+  } else {
+    ReadLine();
+  }
+}
+
+template <typename Stream>
+void AdminSession<Stream>::Handshake() {
+  // Instantiated for every stream type; only a TLS stream has a handshake.
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    handshake_deadline_.expires_after(std::chrono::seconds(5));
+    handshake_deadline_.async_wait([weak = this->weak_from_this()](const asio::error_code& error) {
+      auto self = weak.lock();
+      if (!error && self) self->Close();
+    });
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = this->shared_from_this()](const asio::error_code& error) {
+                              if (self->closed_) return;
+                              self->handshake_deadline_.cancel();
+                              if (!error) {
+                                self->ReadLine();
+                                return;
+                              }
+                              if (self->server_.log_) {
+                                self->server_.log_(LogLevel::kWarning,
+                                                   "admin: TLS handshake failed: " + error.message());
+                              }
+                              self->Close();
+                            });
+  }
+}
+
+template <typename Stream>
+void AdminSession<Stream>::ReadLine() {
+  asio::async_read_until(stream_, input_, '\n',
+                         [self = this->shared_from_this()](const asio::error_code& error, size_t n) {
                            if (self->closed_) return;
                            if (error) {
                              if (error == asio::error::not_found) {
@@ -31,30 +78,33 @@ void AdminSession::ReadLine() {
                          });
 }
 
-void AdminSession::OnLine(std::string line) {
+template <typename Stream>
+void AdminSession<Stream>::OnLine(std::string line) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  if (stream_) {  // a streaming connection only waits for its client to close
+  if (watch_) {  // a streaming connection only waits for its client to close
     ReadLine();
     return;
   }
   const auto start = std::chrono::steady_clock::now();
   auto reply = [this](nlohmann::json json) { Send(Dump(json)); };
-  stream_ = server_.commands_.Execute(line, reply, EventSink());
+  watch_ = server_.commands_.Execute(line, reply, EventSink());
   server_.request_seconds_.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  if (stream_) server_.counters_.streams.fetch_add(1, std::memory_order_relaxed);
+  if (watch_) server_.counters_.streams.fetch_add(1, std::memory_order_relaxed);
   ReadLine();
 }
 
-AdminCommands::Emit AdminSession::EventSink() {
-  return [weak = weak_from_this(), &io = server_.io_](nlohmann::json json) {
+template <typename Stream>
+AdminCommands::Emit AdminSession<Stream>::EventSink() {
+  return [weak = this->weak_from_this(), &io = server_.io_](nlohmann::json json) {
     asio::post(io, [weak, line = Dump(json)]() mutable {
       if (auto self = weak.lock()) self->Send(std::move(line));
     });
   };
 }
 
-void AdminSession::Send(std::string line) {
+template <typename Stream>
+void AdminSession<Stream>::Send(std::string line) {
   if (closed_) return;
   pending_bytes_ += line.size();
   output_.push_back(std::move(line));
@@ -66,14 +116,15 @@ void AdminSession::Send(std::string line) {
   if (!writing_) WriteNext();
 }
 
-void AdminSession::WriteNext() {
+template <typename Stream>
+void AdminSession<Stream>::WriteNext() {
   if (output_.empty() || closed_) {
     writing_ = false;
     return;
   }
   writing_ = true;
-  asio::async_write(socket_, asio::buffer(output_.front()),
-                    [self = shared_from_this()](const asio::error_code& error, size_t) {
+  asio::async_write(stream_, asio::buffer(output_.front()),
+                    [self = this->shared_from_this()](const asio::error_code& error, size_t) {
                       if (self->closed_) return;
                       if (error) {
                         self->Close();
@@ -85,18 +136,21 @@ void AdminSession::WriteNext() {
                     });
 }
 
-void AdminSession::Close() {
+template <typename Stream>
+void AdminSession<Stream>::Close() {
   if (closed_) return;
   closed_ = true;
-  if (stream_) {
-    server_.commands_.EndStream(*stream_);
+  if (watch_) {
+    server_.commands_.EndStream(*watch_);
     server_.counters_.streams.fetch_sub(1, std::memory_order_relaxed);
-    stream_.reset();
+    watch_.reset();
   }
-  asio::error_code ignored;
-  socket_.shutdown(asio::socket_base::shutdown_both, ignored);
-  socket_.close(ignored);
+  handshake_deadline_.cancel();
+  CloseStream(stream_);
   server_.Forget(this);
 }
+
+template class AdminSession<asio::local::stream_protocol::socket>;
+template class AdminSession<TlsStream>;
 
 }  // namespace lashup::daemon

@@ -1,8 +1,10 @@
-// AdminSession: one lashupctl connection to the admin server (admin_server.h has the contract).
+// AdminSession: one lashupctl connection to the admin server (admin_server.h has the contract),
+// over a Unix socket or over TCP with mutual TLS: the same protocol on either stream.
 #ifndef LASHUP_TOOLS_LASHUPD_ADMIN_SESSION_H_
 #define LASHUP_TOOLS_LASHUPD_ADMIN_SESSION_H_
 
 #include <asio.hpp>
+#include <asio/ssl.hpp>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -12,18 +14,33 @@
 
 namespace lashup::daemon {
 
-class AdminSession : public std::enable_shared_from_this<AdminSession> {
+class AdminSessionBase {
+ public:
+  virtual ~AdminSessionBase() = default;
+  virtual void Close() = 0;
+};
+
+using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
+
+template <typename Stream>
+class AdminSession final : public AdminSessionBase,
+                           public std::enable_shared_from_this<AdminSession<Stream>> {
  public:
   static constexpr size_t kMaxLine = 64 << 10;
   static constexpr size_t kMaxPending = 16 << 20;
 
-  AdminSession(AdminServer& server, asio::local::stream_protocol::socket socket)
-      : server_(server), socket_(std::move(socket)), input_(kMaxLine) {}
+  AdminSession(AdminServer& server, Stream stream)
+      : server_(server),
+        stream_(std::move(stream)),
+        input_(kMaxLine),
+        handshake_deadline_(stream_.get_executor()) {}
 
-  void Begin() { ReadLine(); }
-  void Close();
+  // Starts reading requests (after the TLS handshake on a TLS stream).
+  void Begin();
+  void Close() override;
 
  private:
+  void Handshake();  // TLS streams only
   void ReadLine();
   void OnLine(std::string line);
   void Send(std::string line);
@@ -32,14 +49,19 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
   AdminCommands::Emit EventSink();
 
   AdminServer& server_;
-  asio::local::stream_protocol::socket socket_;
+  Stream stream_;
   asio::streambuf input_;
   std::deque<std::string> output_;
   size_t pending_bytes_ = 0;
   bool writing_ = false;
   bool closed_ = false;
-  std::optional<uint64_t> stream_;
+  std::optional<uint64_t> watch_;
+  // TLS only: a client that does not finish its handshake in time is dropped.
+  asio::steady_timer handshake_deadline_;
 };
+
+extern template class AdminSession<asio::local::stream_protocol::socket>;
+extern template class AdminSession<TlsStream>;
 
 }  // namespace lashup::daemon
 

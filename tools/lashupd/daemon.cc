@@ -69,7 +69,8 @@ Status StartServices(asio::io_context& io, Node& node, const DaemonConfig& confi
   DaemonInfo info{config.data_dir, config.preset, config.admin_socket, config.metrics_listen};
   auto scrape = [&s, &node, log]() { return s.Scrape(node, log); };
   s.commands = std::make_unique<AdminCommands>(node, info, scrape);
-  LASHUP_ASSIGN_OR_RETURN(s.admin, AdminServer::Start(io, config.admin_socket, *s.commands,
+  const AdminTcp tcp{config.admin_listen, config.tls_ca, config.tls_cert, config.tls_key};
+  LASHUP_ASSIGN_OR_RETURN(s.admin, AdminServer::Start(io, config.admin_socket, tcp, *s.commands,
                                                       *s.request_seconds, log));
   if (!config.metrics_listen.empty()) {
     LASHUP_ASSIGN_OR_RETURN(s.metrics, MetricsServer::Start(io, config.metrics_listen, scrape, log));
@@ -100,8 +101,11 @@ int Run(DaemonConfig config) {
     logger->error("{}", started.ToString());
     return 1;
   }
-  logger->info("node {} listening on {} (preset {}); admin socket {}{}", (*node)->id().str(),
+  logger->info("node {} listening on {} (preset {}); admin socket {}{}{}", (*node)->id().str(),
                (*node)->listen_address(), config.preset, config.admin_socket,
+               services.admin->tcp_address().empty()
+                   ? std::string()
+                   : "; admin TLS on " + services.admin->tcp_address(),
                services.metrics ? "; metrics on http://" + services.metrics->address() + "/metrics"
                                 : std::string());
   asio::signal_set signals(io, SIGINT, SIGTERM);

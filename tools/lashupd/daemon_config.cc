@@ -68,8 +68,9 @@ Status ReadSections(const toml::table& root, DaemonConfig& config) {
     LASHUP_RETURN_IF_ERROR(Read(*tls, "key", "tls.", config.tls_key));
   }
   if (const toml::table* admin = Section(root, "admin", status)) {
-    LASHUP_RETURN_IF_ERROR(CheckKeys(*admin, "admin.", {"socket"}));
+    LASHUP_RETURN_IF_ERROR(CheckKeys(*admin, "admin.", {"socket", "listen"}));
     LASHUP_RETURN_IF_ERROR(Read(*admin, "socket", "admin.", config.admin_socket));
+    LASHUP_RETURN_IF_ERROR(Read(*admin, "listen", "admin.", config.admin_listen));
   }
   if (const toml::table* metrics = Section(root, "metrics", status)) {
     LASHUP_RETURN_IF_ERROR(CheckKeys(*metrics, "metrics.", {"listen"}));
@@ -122,6 +123,9 @@ Result<NodeConfig> Finish(DaemonConfig& config) {
   if (config.data_dir.empty()) return Invalid("data_dir is required: --data-dir or data_dir = ...");
   LASHUP_RETURN_IF_ERROR(ParseLogLevel(config.log_level).status());
   if (config.admin_socket.empty()) config.admin_socket = config.data_dir + "/admin.sock";
+  if (!config.admin_listen.empty() && config.plaintext) {
+    return Invalid("admin listen needs TLS (the node's files); it is refused with plaintext");
+  }
   NodeConfig node;
   auto id = NodeId::Parse(config.id);
   if (!id.ok()) return Invalid("id: " + id.status().message());

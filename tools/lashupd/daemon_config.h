@@ -30,6 +30,8 @@ struct DaemonConfig {
   std::string tls_key;
   // Unix socket of the admin endpoint; empty: <data_dir>/admin.sock.
   std::string admin_socket;
+  // Also serve admin over TCP with mutual TLS (the node's files), "host:port"; empty: off.
+  std::string admin_listen;
   // Prometheus metrics over HTTP, "host:port"; empty: off. Meant for localhost.
   std::string metrics_listen;
   std::string log_level = "info";

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "admin_commands.h"
+#include "admin_server.h"
+#include "lashup/testing/cluster_certs.h"
 #include "daemon_config.h"
 #include "metrics_server.h"
 
@@ -183,6 +185,64 @@ TEST_F(AdminCommandsTest, StreamsDeliverUntilEnded) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0]["event"]["key"], "lb/a");
   EXPECT_FALSE(events[0]["event"]["snapshot"].get<bool>());
+}
+
+// A TLS client of the admin endpoint: the answer to one `info`, or the error that stopped it.
+Result<nlohmann::json> TlsInfo(const std::string& address, const NodeTls* client_files,
+                               const std::string& ca_file) {
+  asio::io_context io;
+  asio::ssl::context context(asio::ssl::context::tls_client);
+  asio::error_code error;
+  context.load_verify_file(ca_file, error);
+  if (client_files != nullptr) {
+    context.use_certificate_chain_file(client_files->cert_file, error);
+    context.use_private_key_file(client_files->key_file, asio::ssl::context::pem, error);
+  }
+  asio::ssl::stream<asio::ip::tcp::socket> stream(io, context);
+  const auto colon = address.rfind(':');
+  stream.lowest_layer().connect({asio::ip::make_address(address.substr(0, colon)),
+                                 static_cast<uint16_t>(std::stoi(address.substr(colon + 1)))});
+  stream.handshake(asio::ssl::stream_base::client, error);
+  if (!error) asio::write(stream, asio::buffer(std::string("info\n")), error);
+  asio::streambuf reply;
+  if (!error) asio::read_until(stream, reply, '\n', error);
+  if (error) return Status(StatusCode::kUnavailable, error.message());
+  std::string line(asio::buffers_begin(reply.data()), asio::buffers_end(reply.data()));
+  return nlohmann::json::parse(line);
+}
+
+TEST_F(AdminCommandsTest, TcpEndpointNeedsAClusterCertificate) {
+  auto certs = testing::WriteClusterCerts(dir_.path() + "/certs",
+                                          {NodeId::FromLiteral("solo@127.0.0.1:1"),
+                                           NodeId::FromLiteral("ops@127.0.0.1:2")});
+  auto stranger = testing::WriteClusterCerts(dir_.path() + "/other",
+                                             {NodeId::FromLiteral("ops@127.0.0.1:2")});
+  ASSERT_TRUE(certs.ok() && stranger.ok());
+  const NodeTls& own = certs->at(NodeId::FromLiteral("solo@127.0.0.1:1"));
+  asio::io_context io;
+  auto histogram = metrics::Histogram::Create(metrics::LatencyBoundsSeconds());
+  auto server = AdminServer::Start(
+      io, dir_.path() + "/admin.sock",
+      AdminTcp{"127.0.0.1:0", own.ca_file, own.cert_file, own.key_file}, *commands_,
+      **histogram, {});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string address = (*server)->tcp_address();
+  std::thread loop([&io] {
+    auto guard = asio::make_work_guard(io);
+    io.run();
+  });
+  const NodeTls& ops = certs->at(NodeId::FromLiteral("ops@127.0.0.1:2"));
+  auto info = TlsInfo(address, &ops, own.ca_file);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ((*info)["result"]["node"], "solo@127.0.0.1:1");
+  EXPECT_FALSE(TlsInfo(address, nullptr, own.ca_file).ok()) << "no client certificate";
+  EXPECT_FALSE(TlsInfo(address, &stranger->begin()->second, own.ca_file).ok())
+      << "a certificate from another CA";
+  asio::post(io, [&] {
+    (*server)->Stop();
+    io.stop();
+  });
+  loop.join();
 }
 
 std::string HttpGet(const std::string& address, const std::string& request) {

@@ -22,6 +22,8 @@ void AddFlags(CLI::App& app, lashup::daemon::DaemonConfig& c, std::string& confi
   app.add_option("--tls-cert", c.tls_cert, "this node's certificate (PEM)");
   app.add_option("--tls-key", c.tls_key, "this node's private key (PEM)");
   app.add_option("--admin-socket", c.admin_socket, "admin socket path (default DATA_DIR/admin.sock)");
+  app.add_option("--admin-listen", c.admin_listen,
+                 "also serve admin over TCP with mutual TLS on host:port (default: off)");
   app.add_option("--metrics-listen", c.metrics_listen,
                  "serve Prometheus metrics on host:port (default: off)");
   app.add_option("--log-level", c.log_level, "debug, info, warning or error");
@@ -42,6 +44,7 @@ void Overlay(const CLI::App& app, const lashup::daemon::DaemonConfig& flags,
   if (given("--tls-cert")) merged.tls_cert = flags.tls_cert;
   if (given("--tls-key")) merged.tls_key = flags.tls_key;
   if (given("--admin-socket")) merged.admin_socket = flags.admin_socket;
+  if (given("--admin-listen")) merged.admin_listen = flags.admin_listen;
   if (given("--metrics-listen")) merged.metrics_listen = flags.metrics_listen;
   if (given("--log-level")) merged.log_level = flags.log_level;
 }
