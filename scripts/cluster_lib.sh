@@ -41,7 +41,7 @@ node_start() {
   wait_for 10000 "node$i's admin socket" node_answers "$i"
 }
 
-node_answers() { ctl "$1" info >/dev/null 2>&1; }
+node_answers() { ctl "$1" -c info >/dev/null 2>&1; }
 
 # ctl I ARGS...: lashupctl against node I's admin socket.
 ctl() {
