@@ -11,23 +11,27 @@
 // - Listeners (`WatchKeys`, `SubscribeTopic`, `WatchRoutes`) are called on the node's thread,
 //   one at a time, in the order the node saw the changes. A listener must not block and must not
 //   throw: hand the event to your own queue or thread if it needs real work. After
-//   `Unsubscribe(id)` returns, that listener is never called again.
+//   `Unsubscribe(id)` returns, that listener is never called again. A listener must not close
+//   or destroy its node: `Close` from a listener is ignored (it would wait for itself) and the
+//   destructor aborts with a message.
 // - Errors are `Status` values: kInvalidArgument for bad input (a malformed key, op or
 //   address), kNotFound for an absent key, kAborted for a failed compare-and-set,
 //   kResourceExhausted when replication cannot keep up (retry later), kUnavailable once closed,
 //   and, after a storage failure, that failure (the node stops: fail-stop).
 // - `Close` (also the destructor) leaves the cluster abruptly, as a crash would, but with every
 //   acknowledged write on disk; other nodes see it unreachable within the failure detector's
-//   bounds, and it rejoins with its data when opened again on the same directory.
+//   bounds, and it rejoins with its data when opened again on the same directory. A data
+//   directory `Open` creates gets mode 0700: it holds every key.
 //
 // Example: a service that publishes its virtual IPs and follows everyone else's.
 //
 //   #include "lashup/node.h"
 //
 //   lashup::NodeConfig config;
-//   config.id = lashup::NodeId("lb1@10.0.0.7:7946");
+//   config.id = lashup::NodeId::Parse("lb1@10.0.0.7:7946").value();
 //   config.data_dir = "/var/lib/lb/lashup";
-//   config.contacts = {lashup::NodeId("lb2@10.0.0.8:7946"), lashup::NodeId("lb3@10.0.0.9:7946")};
+//   config.contacts = {lashup::NodeId::Parse("lb2@10.0.0.8:7946").value(),
+//                      lashup::NodeId::Parse("lb3@10.0.0.9:7946").value()};
 //   config.tls = {.ca_file = "/etc/lb/ca.pem", .cert_file = "/etc/lb/lb1.pem",
 //                 .key_file = "/etc/lb/lb1.key"};
 //   auto node = lashup::Node::Open(config);
@@ -44,7 +48,7 @@
 //                                 ops::Increment("generation")});
 //   if (!value.ok()) { std::cerr << value.status() << "\n"; }
 //
-//   bool up = (*node)->Reachable(lashup::NodeId("lb2@10.0.0.8:7946")).value_or(false);
+//   bool up = (*node)->Reachable(config.contacts[0]).value_or(false);
 //   (*node)->Close();
 #ifndef LASHUP_NODE_H_
 #define LASHUP_NODE_H_
@@ -163,7 +167,7 @@ struct RoutesEvent {
 // Figures for monitoring (lashupd exports them as Prometheus metrics).
 struct Metric {
   enum class Kind : uint8_t { kCounter, kGauge };
-  std::string name;  // without a prefix, e.g. "kv_keys"; counters end in "_total"
+  std::string name;  // without a prefix, e.g. "kv_entries"; counters end in "_total"
   std::string help;
   Kind kind = Kind::kGauge;
   double value = 0;
@@ -227,6 +231,10 @@ class Node {
   Status Unsubscribe(uint64_t listener_id);
 
   Result<NodeStats> Stats();
+
+  // OK while the node runs; kUnavailable once closed; the storage failure that stopped it
+  // otherwise (a daemon should exit so that its supervisor restarts it).
+  Status Health() const;
 
   class Impl;
 

@@ -45,7 +45,10 @@ Result<std::map<NodeId, NodeTls>> WriteClusterCerts(const std::string& directory
                                                     const std::vector<NodeId>& nodes,
                                                     int valid_days) {
   if (directory.empty()) return Status(StatusCode::kInvalidArgument, "the directory is empty");
-  if (valid_days < 1) return Status(StatusCode::kInvalidArgument, "valid_days must be >= 1");
+  // The upper bound keeps the end date inside the nanosecond clock's range (year 2262).
+  if (valid_days < 1 || valid_days > 36500) {
+    return Status(StatusCode::kInvalidArgument, "valid_days must be in 1..36500");
+  }
   LASHUP_RETURN_IF_ERROR(CheckNodes(nodes));
   std::error_code error;
   std::filesystem::create_directories(directory, error);

@@ -1,6 +1,9 @@
 // lashup::Node's methods: each runs as one step on the node's thread (Impl::Call).
 #include <algorithm>
 #include <chrono>
+#include <thread>
+
+#include "core/check.h"
 
 #include "api/node_impl.h"
 #include "kv/key_path.h"
@@ -27,10 +30,22 @@ Status Node::Impl::Start(net::AsioDriverConfig config, NodeCoreConfig core_confi
                                                           NodeCoreFactory(std::move(core_config)),
                                                           storage_.get(), std::move(callbacks)));
   listen_address_ = net::ToString(driver_->listen_endpoint());
-  return Status::Ok();
+  // Learn the node's thread, so Close can tell when a listener calls it.
+  return driver_->Invoke([this](Core&, const Now&, Effects&) {
+    loop_thread_ = std::this_thread::get_id();
+  });
 }
 
+bool Node::Impl::OnNodeThread() const { return std::this_thread::get_id() == loop_thread_; }
+
 void Node::Impl::Close() {
+  if (OnNodeThread()) {
+    // Stopping joins this very thread, and a caller holding the lock waits for it: refuse.
+    if (log_) log_(LogLevel::kError, "Node::Close called from a listener: ignored");
+    return;
+  }
+  // Callers that arrive from now on are refused, so a stream of calls cannot starve Close.
+  closing_.store(true);
   std::unique_lock lock(driver_mutex_);
   if (driver_) driver_->Stop();
   driver_.reset();
@@ -40,7 +55,7 @@ Status Node::Impl::Invoke(const std::function<void(NodeCore&, const Now&, Effect
   // Never waits for the lock: Close holds it while joining the node's thread, which may be in a
   // listener calling here (where the driver answers kFailedPrecondition anyway).
   std::shared_lock lock(driver_mutex_, std::try_to_lock);
-  if (!lock.owns_lock() || !driver_) {
+  if (!lock.owns_lock() || !driver_ || closing_.load()) {
     return Status(StatusCode::kUnavailable, "the node is closed");
   }
   return driver_->Invoke([&fn](Core& core, const Now& now, Effects& out) {
@@ -54,7 +69,11 @@ net::TransportCounters Node::Impl::transport() const {
 }
 
 Node::Node(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Node::~Node() { Close(); }
+Node::~Node() {
+  // A listener destroying its own node would free what the node's thread is running.
+  LASHUP_CHECK(!impl_->OnNodeThread(), "a lashup::Node destroyed from one of its listeners");
+  Close();
+}
 void Node::Close() { impl_->Close(); }
 const NodeId& Node::id() const { return impl_->id(); }
 std::string Node::listen_address() const { return impl_->listen_address(); }
@@ -115,6 +134,10 @@ Result<uint64_t> Node::WatchKeys(const Key& prefix, std::function<void(const Key
 }
 
 Result<uint64_t> Node::Publish(const std::string& topic, std::vector<uint8_t> payload) {
+  if (topic.empty()) return Status(StatusCode::kInvalidArgument, "the topic is empty");
+  if (topic == kv::kKvTopic) {
+    return Status(StatusCode::kInvalidArgument, "topic '" + topic + "' is the KV store's own");
+  }
   Stopwatch watch;
   auto result = impl_->Call<uint64_t>([&](NodeCore& core, const Now& now, Effects& out) {
     return core.Multicast(now, topic, std::move(payload), out);
@@ -158,6 +181,14 @@ Status Node::Unsubscribe(uint64_t listener_id) {
         return true;
       })
       .status();
+}
+
+Status Node::Health() const { return impl_->Health(); }
+
+Status Node::Impl::Health() const {
+  std::shared_lock lock(driver_mutex_, std::try_to_lock);
+  if (!lock.owns_lock() || !driver_) return Status(StatusCode::kUnavailable, "the node is closed");
+  return driver_->health();
 }
 
 Result<NodeStats> Node::Stats() {

@@ -4,7 +4,9 @@
 #ifndef LASHUP_API_NODE_IMPL_H_
 #define LASHUP_API_NODE_IMPL_H_
 
+#include <atomic>
 #include <memory>
+#include <thread>
 #include <mutex>
 #include <shared_mutex>
 #include <optional>
@@ -21,8 +23,9 @@ namespace lashup {
 
 class Node::Impl {
  public:
-  Impl(NodeId id, std::unique_ptr<api::MeteredStorage> storage)
+  Impl(NodeId id, std::unique_ptr<api::MeteredStorage> storage, LogSink log)
       : id_(std::move(id)),
+        log_(std::move(log)),
         storage_(std::move(storage)),
         update_seconds_(api::NewLatencyHistogram()),
         publish_seconds_(api::NewLatencyHistogram()) {}
@@ -41,6 +44,8 @@ class Node::Impl {
     return std::move(*result);
   }
   Status Invoke(const std::function<void(NodeCore&, const Now&, Effects&)>& fn);
+  // Whether the caller is the node's own thread (a listener).
+  bool OnNodeThread() const;
 
   const NodeId& id() const { return id_; }
   std::string listen_address() const { return listen_address_; }
@@ -49,10 +54,14 @@ class Node::Impl {
   metrics::Histogram& publish_seconds() { return *publish_seconds_; }
   const api::MeteredStorage& storage() const { return *storage_; }
   net::TransportCounters transport() const;
+  Status Health() const;
 
  private:
   const NodeId id_;
+  const LogSink log_;
   std::unique_ptr<api::MeteredStorage> storage_;
+  std::thread::id loop_thread_;  // set by Start, before any other thread can call
+  std::atomic<bool> closing_{false};
   std::unique_ptr<net::AsioDriver> driver_;
   mutable std::shared_mutex driver_mutex_;  // calls share it; Close takes it alone
   std::string listen_address_;

@@ -70,7 +70,14 @@ NodeCoreConfig CoreConfig(const NodeConfig& config) {
 
 Result<std::unique_ptr<api::MeteredStorage>> OpenStorage(const std::string& directory) {
   std::error_code error;
+  const bool existed = std::filesystem::exists(directory, error);
   std::filesystem::create_directories(directory, error);
+  // Every key is in there: a directory this call creates is the owner's alone. An existing
+  // one keeps the permissions its owner chose.
+  if (!error && !existed) {
+    std::filesystem::permissions(directory, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, error);
+  }
   if (error) {
     return Status(StatusCode::kFailedPrecondition,
                   "cannot create data_dir '" + directory + "': " + error.message());
@@ -114,7 +121,7 @@ Result<std::unique_ptr<Node>> Node::Open(NodeConfig config) {
   driver.sync_policy = config.group_commit ? net::AsioDriverConfig::SyncPolicy::kGroupCommit
                                            : net::AsioDriverConfig::SyncPolicy::kEveryBatch;
   driver.log = config.log;
-  auto impl = std::make_unique<Impl>(config.id, std::move(storage));
+  auto impl = std::make_unique<Impl>(config.id, std::move(storage), config.log);
   LASHUP_RETURN_IF_ERROR(impl->Start(std::move(driver), CoreConfig(config)));
   return std::unique_ptr<Node>(new Node(std::move(impl)));
 }

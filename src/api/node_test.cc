@@ -111,6 +111,27 @@ TEST(NodeTest, TopicsDeliverOnceAndListenersCannotCallBack) {
   EXPECT_EQ(next->payload.at(0), 99);
 }
 
+TEST(NodeTest, ListenersCannotCloseTheirNodeAndTheKvTopicIsReserved) {
+  TestCluster cluster(1);
+  ASSERT_TRUE(cluster.OpenAll().ok());
+  Node& node = cluster.node(0);
+  Mailbox<bool> closed_inside;
+  ASSERT_TRUE(node.WatchKeys({"k"}, [&](const KeyEvent&) {
+                    node.Close();  // ignored: it would wait for this very thread
+                    closed_inside.Push(true);
+                  }).ok());
+  ASSERT_TRUE(node.Update({"k"}, {ops::Enable("f")}).ok());
+  ASSERT_TRUE(closed_inside.WaitFor([](bool) { return true; }, 5s).has_value());
+  EXPECT_TRUE(node.Get({"k"}).ok()) << "the node still runs";
+  EXPECT_EQ(node.Publish("lashup/kv", {1}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(node.Publish("", {1}).status().code(), StatusCode::kInvalidArgument);
+  const auto perms = std::filesystem::status(cluster.Config(0).data_dir).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_all);
+  node.Close();
+  EXPECT_EQ(node.Get({"k"}).status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(node.Health().code(), StatusCode::kUnavailable);
+}
+
 TEST(NodeTest, StatsNameEveryComponent) {
   TestCluster cluster(2);
   ASSERT_TRUE(cluster.OpenAll().ok());

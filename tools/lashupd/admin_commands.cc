@@ -3,6 +3,7 @@
 
 #include <chrono>
 
+#include "admin/op_syntax.h"
 #include "admin/utf8.h"
 #include "admin_args.h"
 
@@ -54,8 +55,13 @@ std::optional<uint64_t> AdminCommands::Execute(std::string_view line, const Emit
 }
 
 Result<nlohmann::json> AdminCommands::Run(const std::string& command, const Args& args) {
-  if (command == "help") return nlohmann::json{{"commands", CommandHelp()}};
-  if (command == "info") return Info();
+  if (command == "help") {
+    if (args.size() == 1 && args[0].text == "op") {
+      return nlohmann::json{{"text", admin::OpSyntaxHelp()}};
+    }
+    return args::NoArgs("help", args, [] { return nlohmann::json{{"commands", CommandHelp()}}; });
+  }
+  if (command == "info") return args::NoArgs(command, args, [&] { return Info(); });
   if (command == "members") return args::NoArgs(command, args, [&] { return MembersCmd(); });
   if (command == "views") return args::NoArgs(command, args, [&] { return ViewsCmd(); });
   if (command == "tree") return TreeCmd(args);
@@ -79,6 +85,7 @@ Result<nlohmann::json> AdminCommands::Info() {
                         {"preset", info_.preset},
                         {"data_dir", info_.data_dir},
                         {"admin_socket", info_.admin_socket},
+                        {"admin_listen", info_.admin_listen},
                         {"metrics_listen", info_.metrics_listen}};
 }
 

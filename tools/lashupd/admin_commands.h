@@ -25,6 +25,7 @@ struct DaemonInfo {
   std::string data_dir;
   std::string preset;
   std::string admin_socket;
+  std::string admin_listen;
   std::string metrics_listen;
 };
 

@@ -26,6 +26,12 @@ Status ClaimPath(asio::io_context& io, const std::string& path) {
     return Status(StatusCode::kAlreadyExists,
                   "admin socket '" + path + "' is served by another process (another lashupd?)");
   }
+  // Only a refused connection proves nobody listens; a busy or foreign daemon must keep its
+  // socket.
+  if (error != asio::error::connection_refused) {
+    return Status(StatusCode::kFailedPrecondition,
+                  "admin socket '" + path + "' exists and cannot be checked: " + error.message());
+  }
   ::unlink(path.c_str());
   return Status::Ok();
 }
@@ -153,6 +159,13 @@ std::string AdminServer::tcp_address() const {
 void AdminServer::AcceptTcp() {
   tcp_acceptor_->async_accept([this](const asio::error_code& error, asio::ip::tcp::socket socket) {
     if (stopped_) return;
+    if (!error && sessions_.size() >= kMaxSessions) {
+      // Unauthenticated clients must not use up the descriptors RocksDB and the node need.
+      asio::error_code ignored;
+      socket.close(ignored);
+      AcceptTcp();
+      return;
+    }
     if (!error) {
       counters_.connections.fetch_add(1, std::memory_order_relaxed);
       auto session = std::make_shared<AdminSession<TlsStream>>(

@@ -8,8 +8,10 @@
 // clients that present a certificate from the cluster CA (the node's own TLS files): whoever
 // holds a cluster certificate may administer the node, as they may join the cluster. Everything runs on `io`'s thread: commands run there one
 // at a time (each is a short call into the node), stream events are posted there from the
-// node's thread. A request line over 64 KiB, or a watcher whose unsent output passes 16 MiB,
-// closes that connection. `Stop` (on the io thread) closes the listener and every connection,
+// node's thread. A request line over 64 KiB is answered with an error, then the connection
+// closes; a client that closes its sending side gets its answers first. A watcher with more
+// than 16 MiB of live changes unsent is disconnected (its snapshot does not count). A TLS
+// client has 5 s for its handshake; beyond kMaxSessions connections, TCP clients are refused. `Stop` (on the io thread) closes the listener and every connection,
 // ends their streams and removes the socket file.
 #ifndef LASHUP_TOOLS_LASHUPD_ADMIN_SERVER_H_
 #define LASHUP_TOOLS_LASHUPD_ADMIN_SERVER_H_
@@ -41,6 +43,9 @@ struct AdminTcp {
 
 class AdminServer {
  public:
+  // Open admin connections, TCP ones are refused beyond it (Unix clients are the daemon's user).
+  static constexpr size_t kMaxSessions = 256;
+
   struct Counters {
     std::atomic<uint64_t> connections{0};
     std::atomic<uint64_t> streams{0};

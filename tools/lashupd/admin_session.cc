@@ -64,11 +64,7 @@ void AdminSession<Stream>::ReadLine() {
                          [self = this->shared_from_this()](const asio::error_code& error, size_t n) {
                            if (self->closed_) return;
                            if (error) {
-                             if (error == asio::error::not_found) {
-                               self->Send(Dump(AdminCommands::Error(Status(
-                                   StatusCode::kInvalidArgument, "request line over 64 KiB"))));
-                             }
-                             self->Close();
+                             self->OnReadEnd(error);
                              return;
                            }
                            std::string line(asio::buffers_begin(self->input_.data()),
@@ -79,6 +75,23 @@ void AdminSession<Stream>::ReadLine() {
 }
 
 template <typename Stream>
+void AdminSession<Stream>::OnReadEnd(const asio::error_code& error) {
+  // A stream ends when its client goes; a client that only closed its sending side after its
+  // requests still gets every answer before the connection closes.
+  if (watch_ || (error != asio::error::eof && error != asio::error::not_found)) {
+    Close();
+    return;
+  }
+  if (error == asio::error::not_found) {
+    Send(Dump(AdminCommands::Error(
+             Status(StatusCode::kInvalidArgument, "request line over 64 KiB"))),
+         /*limited=*/false);
+  }
+  close_after_flush_ = true;
+  if (!writing_) Close();
+}
+
+template <typename Stream>
 void AdminSession<Stream>::OnLine(std::string line) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (watch_) {  // a streaming connection only waits for its client to close
@@ -86,10 +99,15 @@ void AdminSession<Stream>::OnLine(std::string line) {
     return;
   }
   const auto start = std::chrono::steady_clock::now();
-  auto reply = [this](nlohmann::json json) { Send(Dump(json)); };
-  watch_ = server_.commands_.Execute(line, reply, EventSink());
+  auto reply = [this](nlohmann::json json) { Send(Dump(json), /*limited=*/false); };
+  std::optional<uint64_t> watch = server_.commands_.Execute(line, reply, EventSink());
   server_.request_seconds_.Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (watch && closed_) {  // the reply itself ended the session: the stream has no reader
+    server_.commands_.EndStream(*watch);
+    return;
+  }
+  watch_ = watch;
   if (watch_) server_.counters_.streams.fetch_add(1, std::memory_order_relaxed);
   ReadLine();
 }
@@ -97,18 +115,21 @@ void AdminSession<Stream>::OnLine(std::string line) {
 template <typename Stream>
 AdminCommands::Emit AdminSession<Stream>::EventSink() {
   return [weak = this->weak_from_this(), &io = server_.io_](nlohmann::json json) {
-    asio::post(io, [weak, line = Dump(json)]() mutable {
-      if (auto self = weak.lock()) self->Send(std::move(line));
+    // A snapshot is bounded by the data, which is in memory anyway; only live changes can
+    // pile up without end behind a watcher that stopped reading.
+    const bool snapshot = json["event"].value("snapshot", false);
+    asio::post(io, [weak, line = Dump(json), snapshot]() mutable {
+      if (auto self = weak.lock()) self->Send(std::move(line), /*limited=*/!snapshot);
     });
   };
 }
 
 template <typename Stream>
-void AdminSession<Stream>::Send(std::string line) {
+void AdminSession<Stream>::Send(std::string line, bool limited) {
   if (closed_) return;
   pending_bytes_ += line.size();
   output_.push_back(std::move(line));
-  if (pending_bytes_ > kMaxPending) {
+  if (limited && pending_bytes_ > kMaxPending) {
     if (server_.log_) server_.log_(LogLevel::kWarning, "admin: dropping a watcher that stopped reading");
     Close();
     return;
@@ -120,6 +141,7 @@ template <typename Stream>
 void AdminSession<Stream>::WriteNext() {
   if (output_.empty() || closed_) {
     writing_ = false;
+    if (close_after_flush_) Close();
     return;
   }
   writing_ = true;

@@ -42,8 +42,10 @@ class AdminSession final : public AdminSessionBase,
  private:
   void Handshake();  // TLS streams only
   void ReadLine();
+  void OnReadEnd(const asio::error_code& error);
   void OnLine(std::string line);
-  void Send(std::string line);
+  // `limited`: a live stream event, which a watcher that stopped reading must not pile up.
+  void Send(std::string line, bool limited);
   void WriteNext();
   // Runs on the node's thread: hands the event to the io thread.
   AdminCommands::Emit EventSink();
@@ -55,6 +57,8 @@ class AdminSession final : public AdminSessionBase,
   size_t pending_bytes_ = 0;
   bool writing_ = false;
   bool closed_ = false;
+  bool close_after_flush_ = false;  // the client stopped sending: close once answered
+  bool handshake_done_ = false;
   std::optional<uint64_t> watch_;
   // TLS only: a client that does not finish its handshake in time is dropped.
   asio::steady_timer handshake_deadline_;

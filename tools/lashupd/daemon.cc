@@ -66,7 +66,8 @@ Status StartServices(asio::io_context& io, Node& node, const DaemonConfig& confi
                      const LogSink& log, Services& s) {
   s.request_seconds = std::move(
       metrics::Histogram::Create(metrics::LatencyBoundsSeconds()).value());
-  DaemonInfo info{config.data_dir, config.preset, config.admin_socket, config.metrics_listen};
+  DaemonInfo info{config.data_dir, config.preset, config.admin_socket, config.admin_listen,
+                  config.metrics_listen};
   auto scrape = [&s, &node, log]() { return s.Scrape(node, log); };
   s.commands = std::make_unique<AdminCommands>(node, info, scrape);
   const AdminTcp tcp{config.admin_listen, config.tls_ca, config.tls_cert, config.tls_key};
@@ -108,19 +109,39 @@ int Run(DaemonConfig config) {
                    : "; admin TLS on " + services.admin->tcp_address(),
                services.metrics ? "; metrics on http://" + services.metrics->address() + "/metrics"
                                 : std::string());
+  int exit_status = 0;
+  auto stop = [&] {
+    services.admin->Stop();
+    if (services.metrics) services.metrics->Stop();
+    io.stop();
+  };
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const asio::error_code& error, int signal) {
     if (error) return;
     logger->info("signal {}: stopping", signal);
-    services.admin->Stop();
-    if (services.metrics) services.metrics->Stop();
-    io.stop();
+    stop();
   });
+  // A node stops itself when storage fails (fail-stop); the daemon must not linger without it.
+  asio::steady_timer health(io);
+  std::function<void()> check = [&] {
+    health.expires_after(std::chrono::seconds(1));
+    health.async_wait([&](const asio::error_code& error) {
+      if (error) return;
+      if (Status status = (*node)->Health(); !status.ok()) {
+        logger->error("the node stopped: {}; exiting", status.ToString());
+        exit_status = 1;
+        stop();
+        return;
+      }
+      check();
+    });
+  };
+  check();
   io.run();
   services.admin.reset();
   (*node)->Close();
   logger->info("stopped");
-  return 0;
+  return exit_status;
 }
 
 }  // namespace lashup::daemon

@@ -7,7 +7,8 @@
 
 namespace lashup::daemon {
 
-// The process's exit status: 0 after a clean stop, 1 if it could not start.
+// The exit status: 0 after a clean stop, 1 if the node could not start or stopped on a storage
+// failure, 2 for a bad configuration.
 int Run(DaemonConfig config);
 
 }  // namespace lashup::daemon

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "admin_commands.h"
@@ -105,7 +106,7 @@ class AdminCommandsTest : public ::testing::Test {
     ASSERT_TRUE(node.ok()) << node.status();
     node_ = std::move(*node);
     commands_ = std::make_unique<AdminCommands>(
-        *node_, DaemonInfo{config.data_dir, "local", "", ""},
+        *node_, DaemonInfo{config.data_dir, "local", "", "", ""},
         [] { return Result<std::string>(std::string("# metrics\n")); });
   }
   nlohmann::json Run(const std::string& line) {
@@ -243,6 +244,81 @@ TEST_F(AdminCommandsTest, TcpEndpointNeedsAClusterCertificate) {
     io.stop();
   });
   loop.join();
+}
+
+// Runs `io` on its own thread until destroyed (also when an ASSERT returns early).
+class IoThread {
+ public:
+  explicit IoThread(asio::io_context& io) : io_(io), thread_([this] {
+    auto guard = asio::make_work_guard(io_);
+    io_.run();
+  }) {}
+  ~IoThread() {
+    io_.stop();
+    thread_.join();
+  }
+
+ private:
+  asio::io_context& io_;
+  std::thread thread_;
+};
+
+// Sends `requests` on the admin socket, closes the sending side, reads until the daemon closes.
+std::vector<nlohmann::json> UnixExchange(const std::string& path, const std::string& requests) {
+  asio::io_context io;
+  asio::local::stream_protocol::socket socket(io);
+  socket.connect(asio::local::stream_protocol::endpoint(path));
+  asio::error_code error;
+  // The daemon may close before taking all of an over-long line: the write then fails, and
+  // the answer sent before the close is still there to read.
+  asio::write(socket, asio::buffer(requests), error);
+  socket.shutdown(asio::socket_base::shutdown_send, error);
+  std::string text;
+  char buf[65536];
+  while (size_t n = socket.read_some(asio::buffer(buf), error)) text.append(buf, n);
+  std::vector<nlohmann::json> lines;
+  for (size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(nlohmann::json::parse(text.substr(start, end - start)));
+  }
+  return lines;
+}
+
+TEST_F(AdminCommandsTest, UnixClientsGetEveryAnswerAfterClosingTheirSide) {
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_TRUE(Run("op big/" + std::to_string(i) + " add s " + std::string(1000, 'x'))["ok"]);
+  }
+  const std::string path = dir_.path() + "/admin.sock";
+  std::ofstream(path) << "not a socket";
+  asio::io_context io;
+  auto histogram = metrics::Histogram::Create(metrics::LatencyBoundsSeconds());
+  auto refused = AdminServer::Start(io, path, AdminTcp{}, *commands_, **histogram, {});
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition) << "a file is not replaced";
+  std::filesystem::remove(path);
+  auto server = AdminServer::Start(io, path, AdminTcp{}, *commands_, **histogram, {});
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto again = AdminServer::Start(io, path, AdminTcp{}, *commands_, **histogram, {});
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists) << "a live socket is kept";
+  auto* admin = server->get();
+  IoThread loop(io);
+  // Three answers, one of them (every key's value) bigger than a socket buffer.
+  std::string requests = "info\nkeys big\n";
+  for (int i = 0; i < 300; ++i) requests += "get big/" + std::to_string(i) + "\n";
+  auto answers = UnixExchange(path, requests + "frob\n");
+  ASSERT_EQ(answers.size(), 303u);
+  EXPECT_EQ(answers[1]["result"]["keys"].size(), 300u);
+  EXPECT_EQ(answers[302]["code"], "INVALID_ARGUMENT");
+  auto long_line = UnixExchange(path, std::string(70000, 'a') + "\n");
+  ASSERT_EQ(long_line.size(), 1u);
+  EXPECT_EQ(long_line[0]["error"], "request line over 64 KiB");
+  std::promise<void> stopped;
+  asio::post(io, [&] {
+    admin->Stop();
+    stopped.set_value();
+  });
+  stopped.get_future().wait();
+  EXPECT_FALSE(std::filesystem::exists(path)) << "Stop removes the socket";
 }
 
 std::string HttpGet(const std::string& address, const std::string& request) {

@@ -22,12 +22,16 @@ std::string HttpResponse(int code, std::string_view reason, std::string_view typ
 }
 
 struct Connection {
-  explicit Connection(asio::io_context& io, Tcp::socket s)
-      : socket(std::move(s)), deadline(io), head(16 << 10) {}
+  Connection(asio::io_context& io, Tcp::socket s, std::shared_ptr<size_t> open_count)
+      : socket(std::move(s)), deadline(io), head(16 << 10), open(std::move(open_count)) {
+    ++*open;
+  }
+  ~Connection() { --*open; }
   Tcp::socket socket;
   asio::steady_timer deadline;
   asio::streambuf head;
   std::string response;
+  std::shared_ptr<size_t> open;  // the server's count of open connections
 };
 
 }  // namespace
@@ -69,18 +73,33 @@ void MetricsServer::Stop() {
   stopped_ = true;
   asio::error_code ignored;
   acceptor_.close(ignored);
+  retry_.cancel();
 }
 
 void MetricsServer::Accept() {
   acceptor_.async_accept([this](const asio::error_code& error, Tcp::socket socket) {
     if (stopped_) return;
-    if (!error) Serve(std::make_shared<Tcp::socket>(std::move(socket)));
-    Accept();
+    if (!error) {
+      if (*open_ < kMaxConnections) {
+        Serve(std::make_shared<Tcp::socket>(std::move(socket)));
+      } else {
+        asio::error_code ignored;
+        socket.close(ignored);  // scrapers come one at a time; a flood must not eat descriptors
+      }
+      Accept();
+      return;
+    }
+    // Out of descriptors, say: pause instead of spinning on a failing accept.
+    if (log_) log_(LogLevel::kWarning, "metrics: accept failed: " + error.message());
+    retry_.expires_after(std::chrono::milliseconds(100));
+    retry_.async_wait([this](const asio::error_code& wait) {
+      if (!wait && !stopped_) Accept();
+    });
   });
 }
 
 void MetricsServer::Serve(std::shared_ptr<Tcp::socket> socket) {
-  auto c = std::make_shared<Connection>(io_, std::move(*socket));
+  auto c = std::make_shared<Connection>(io_, std::move(*socket), open_);
   c->deadline.expires_after(std::chrono::seconds(5));
   c->deadline.async_wait([c](const asio::error_code& error) {
     asio::error_code ignored;
