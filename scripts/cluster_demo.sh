@@ -7,10 +7,10 @@ set -euo pipefail
 LASHUPD=$1 LASHUPCTL=$2
 WORK=$(mktemp -d /tmp/lashup-demo-XXXXXX)
 source "$(dirname "$0")/cluster_lib.sh"
-trap 'cluster_stop; rm -rf "$WORK"' EXIT
+trap 'cluster_stop || true; rm -rf "$WORK"' EXIT
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() {
-  printf '$ lashupctl -c %q   # on node %s\n' "${*:2}" "$1"
+  printf "\$ lashupctl -c '%s'   # on node %s\n" "${*:2}" "$1"
   ctl "$1" -c "${*:2}"
 }
 die() {
@@ -58,5 +58,5 @@ run 1 'reachable node3'
 run 3 'get minuteman/vips'
 
 say "Stopping the cluster (SIGTERM)"
-cluster_stop
-echo "done: all nodes stopped cleanly"
+cluster_stop || die "a node did not stop cleanly"
+echo "done: all nodes stopped cleanly (exit status 0)"

@@ -76,8 +76,19 @@ all_reachable() {
   [ "$(grep -o '"reachable":true' <<<"$out" | wc -l)" -eq "$((${#IDS[@]}))" ]
 }
 
+# SIGTERM to every node still running; fails unless each one exits 0 (a clean stop).
 cluster_stop() {
-  local pid
+  local pid status failed=0
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    status=0
+    wait "$pid" 2>/dev/null || status=$?
+    # 127: already reaped (a node the caller killed and waited for).
+    if [ "$status" -ne 0 ] && [ "$status" -ne 127 ]; then
+      echo "lashupd pid $pid exited with status $status" >&2
+      failed=1
+    fi
+  done
+  PIDS=()
+  return "$failed"
 }

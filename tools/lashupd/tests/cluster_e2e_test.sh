@@ -12,7 +12,7 @@ source "$(dirname "$0")/../../../scripts/cluster_lib.sh"
 WATCH_PID=
 cleanup() {
   [ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null || true
-  cluster_stop
+  cluster_stop || true
   if [ "${KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -80,4 +80,5 @@ for name in lashup_membership_reachable lashup_kv_update_seconds_bucket \
   lashup_multicast_sent_total; do
   grep -q "^$name" "$WORK/metrics.txt" || fail "metric $name missing"
 done
+cluster_stop || fail "a node did not exit 0 on SIGTERM"
 echo "PASS"
