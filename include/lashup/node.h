@@ -208,7 +208,8 @@ class Node {
   Result<bool> Reachable(const NodeId& node);
   Result<uint64_t> WatchRoutes(std::function<void(const RoutesEvent&)> listener);
 
-  // Multicast: every node subscribed to `topic` gets `payload` once. Returns its sequence.
+  // Multicast: every other node subscribed to `topic` gets `payload` once (the sender's own
+  // listeners do not). Returns its sequence. The topic "lashup/kv" is the KV store's.
   Result<uint64_t> Publish(const std::string& topic, std::vector<uint8_t> payload);
   Result<uint64_t> SubscribeTopic(const std::string& topic,
                                   std::function<void(const TopicMessage&)> listener);
