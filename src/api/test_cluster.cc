@@ -99,6 +99,10 @@ bool TestCluster::WaitReachable(int observer, const NodeId& target, bool reachab
       timeout);
 }
 
+bool TestCluster::WaitForKey(int i, const Key& key, std::chrono::milliseconds timeout) {
+  return PollUntil([&] { return node(i).Get(key).ok(); }, timeout);
+}
+
 std::string TestCluster::Describe() {
   std::string text;
   for (size_t i = 0; i < nodes_.size(); ++i) {

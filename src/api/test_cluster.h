@@ -69,6 +69,8 @@ class TestCluster {
   // Waits until node `observer` sees `target` as `reachable`.
   bool WaitReachable(int observer, const NodeId& target, bool reachable,
                      std::chrono::milliseconds timeout);
+  // Waits until node `i` holds `key`.
+  bool WaitForKey(int i, const Key& key, std::chrono::milliseconds timeout);
   std::string Describe();
 
  private:
