@@ -41,11 +41,11 @@ TEST(NodeOpenTest, RefusesBadConfigurations) {
 }
 
 TEST(NodeTest, ClusterFormsReplicatesAndSurvivesARestart) {
+  Mailbox<KeyEvent> seen;  // outlives the nodes whose listener pushes into it
   TestCluster cluster(3);
   ASSERT_TRUE(cluster.OpenAll().ok());
   ASSERT_TRUE(cluster.WaitAllReachable(10s)) << cluster.Describe();
 
-  Mailbox<KeyEvent> seen;
   auto watch = cluster.node(2).WatchKeys({"svc"}, [&](const KeyEvent& e) { seen.Push(e); });
   ASSERT_TRUE(watch.ok()) << watch.status();
   auto value = cluster.node(0).Update({"svc", "vips"}, {ops::Add("backends", "10.0.0.1:80"),
@@ -74,11 +74,12 @@ TEST(NodeTest, ClusterFormsReplicatesAndSurvivesARestart) {
 }
 
 TEST(NodeTest, TopicsDeliverOnceAndListenersCannotCallBack) {
+  // Declared before the cluster, so they outlive the nodes whose listeners push into them.
+  Mailbox<TopicMessage> got1, got2;
+  Mailbox<StatusCode> callback_status;
   TestCluster cluster(3);
   ASSERT_TRUE(cluster.OpenAll().ok());
   ASSERT_TRUE(cluster.WaitAllReachable(10s)) << cluster.Describe();
-  Mailbox<TopicMessage> got1, got2;
-  Mailbox<StatusCode> callback_status;
   Node& n1 = cluster.node(1);
   ASSERT_TRUE(n1.SubscribeTopic("news", [&](const TopicMessage& m) {
                   got1.Push(m);
@@ -112,10 +113,10 @@ TEST(NodeTest, TopicsDeliverOnceAndListenersCannotCallBack) {
 }
 
 TEST(NodeTest, ListenersCannotCloseTheirNodeAndTheKvTopicIsReserved) {
+  Mailbox<bool> closed_inside;  // outlives the node whose listener pushes into it
   TestCluster cluster(1);
   ASSERT_TRUE(cluster.OpenAll().ok());
   Node& node = cluster.node(0);
-  Mailbox<bool> closed_inside;
   ASSERT_TRUE(node.WatchKeys({"k"}, [&](const KeyEvent&) {
                     node.Close();  // ignored: it would wait for this very thread
                     closed_inside.Push(true);
