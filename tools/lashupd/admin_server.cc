@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "admin_session.h"
-#include "net/node_address.h"
+#include "tcp_listen.h"
 
 namespace lashup::daemon {
 namespace {
@@ -124,10 +124,7 @@ void AdminServer::Track(std::shared_ptr<AdminSessionBase> session) {
 }
 
 Status AdminServer::ListenTcp(const AdminTcp& tcp) {
-  LASHUP_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseEndpoint(tcp.listen, true));
   asio::error_code error;
-  const asio::ip::address address = asio::ip::make_address(endpoint.host, error);
-  if (error) return Status(StatusCode::kInvalidArgument, "admin listen: host must be an IP address");
   tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
   SSL_CTX_set_min_proto_version(tls_->native_handle(), TLS1_3_VERSION);
   tls_->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
@@ -135,16 +132,8 @@ Status AdminServer::ListenTcp(const AdminTcp& tcp) {
   if (!error) tls_->use_certificate_chain_file(tcp.cert_file, error);
   if (!error) tls_->use_private_key_file(tcp.key_file, asio::ssl::context::pem, error);
   if (error) return Status(StatusCode::kInvalidArgument, "admin TLS files: " + error.message());
-  const asio::ip::tcp::endpoint bind_to(address, endpoint.port);
   tcp_acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(io_);
-  tcp_acceptor_->open(bind_to.protocol(), error);
-  if (!error) tcp_acceptor_->set_option(asio::ip::tcp::acceptor::reuse_address(true), error);
-  if (!error) tcp_acceptor_->bind(bind_to, error);
-  if (!error) tcp_acceptor_->listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    return Status(StatusCode::kUnavailable,
-                  "cannot serve admin on '" + tcp.listen + "': " + error.message());
-  }
+  LASHUP_RETURN_IF_ERROR(daemon::ListenTcp(*tcp_acceptor_, tcp.listen, "admin").status());
   AcceptTcp();
   return Status::Ok();
 }

@@ -188,6 +188,23 @@ TEST_F(AdminCommandsTest, StreamsDeliverUntilEnded) {
   EXPECT_FALSE(events[0]["event"]["snapshot"].get<bool>());
 }
 
+// Runs `io` on its own thread until destroyed (also when an ASSERT returns early).
+class IoThread {
+ public:
+  explicit IoThread(asio::io_context& io) : io_(io), thread_([this] {
+    auto guard = asio::make_work_guard(io_);
+    io_.run();
+  }) {}
+  ~IoThread() {
+    io_.stop();
+    thread_.join();
+  }
+
+ private:
+  asio::io_context& io_;
+  std::thread thread_;
+};
+
 // A TLS client of the admin endpoint: the answer to one `info`, or the error that stopped it.
 Result<nlohmann::json> TlsInfo(const std::string& address, const NodeTls* client_files,
                                const std::string& ca_file) {
@@ -228,10 +245,7 @@ TEST_F(AdminCommandsTest, TcpEndpointNeedsAClusterCertificate) {
       **histogram, {});
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string address = (*server)->tcp_address();
-  std::thread loop([&io] {
-    auto guard = asio::make_work_guard(io);
-    io.run();
-  });
+  IoThread loop(io);
   const NodeTls& ops = certs->at(NodeId::FromLiteral("ops@127.0.0.1:2"));
   auto info = TlsInfo(address, &ops, own.ca_file);
   ASSERT_TRUE(info.ok()) << info.status();
@@ -239,29 +253,13 @@ TEST_F(AdminCommandsTest, TcpEndpointNeedsAClusterCertificate) {
   EXPECT_FALSE(TlsInfo(address, nullptr, own.ca_file).ok()) << "no client certificate";
   EXPECT_FALSE(TlsInfo(address, &stranger->begin()->second, own.ca_file).ok())
       << "a certificate from another CA";
+  std::promise<void> stopped;
   asio::post(io, [&] {
     (*server)->Stop();
-    io.stop();
+    stopped.set_value();
   });
-  loop.join();
+  stopped.get_future().wait();
 }
-
-// Runs `io` on its own thread until destroyed (also when an ASSERT returns early).
-class IoThread {
- public:
-  explicit IoThread(asio::io_context& io) : io_(io), thread_([this] {
-    auto guard = asio::make_work_guard(io_);
-    io_.run();
-  }) {}
-  ~IoThread() {
-    io_.stop();
-    thread_.join();
-  }
-
- private:
-  asio::io_context& io_;
-  std::thread thread_;
-};
 
 // Sends `requests` on the admin socket, closes the sending side, reads until the daemon closes.
 std::vector<nlohmann::json> UnixExchange(const std::string& path, const std::string& requests) {
@@ -341,10 +339,7 @@ TEST(MetricsServerTest, ServesMetricsAndRefusesTheRest) {
       io, "127.0.0.1:0", [] { return Result<std::string>(std::string("up 1\n")); }, {});
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string address = (*server)->address();
-  std::thread loop([&io] {
-    auto guard = asio::make_work_guard(io);
-    io.run();
-  });
+  IoThread loop(io);
   const std::string ok = HttpGet(address, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(ok.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << ok;
   EXPECT_NE(ok.find("text/plain; version=0.0.4"), std::string::npos);
@@ -352,11 +347,12 @@ TEST(MetricsServerTest, ServesMetricsAndRefusesTheRest) {
   EXPECT_EQ(HttpGet(address, "GET / HTTP/1.1\r\n\r\n").substr(0, 12), "HTTP/1.1 404");
   EXPECT_EQ(HttpGet(address, "POST /metrics HTTP/1.1\r\n\r\n").substr(0, 12), "HTTP/1.1 405");
   EXPECT_EQ(HttpGet(address, "garbage\r\n\r\n").substr(0, 12), "HTTP/1.1 400");
+  std::promise<void> stopped;
   asio::post(io, [&] {
     (*server)->Stop();
-    io.stop();
+    stopped.set_value();
   });
-  loop.join();
+  stopped.get_future().wait();
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "metrics/prometheus_text.h"
-#include "net/node_address.h"
+#include "tcp_listen.h"
 
 namespace lashup::daemon {
 namespace {
@@ -39,23 +39,9 @@ struct Connection {
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(asio::io_context& io,
                                                             const std::string& listen,
                                                             Render render, LogSink log) {
-  LASHUP_ASSIGN_OR_RETURN(net::Endpoint endpoint, net::ParseEndpoint(listen, true));
-  asio::error_code error;
-  const asio::ip::address address = asio::ip::make_address(endpoint.host, error);
-  if (error) {
-    return Status(StatusCode::kInvalidArgument,
-                  "metrics listen '" + listen + "': host must be an IP address");
-  }
   std::unique_ptr<MetricsServer> server(new MetricsServer(io, std::move(render), log));
-  const Tcp::endpoint bind_to(address, endpoint.port);
-  server->acceptor_.open(bind_to.protocol(), error);
-  if (!error) server->acceptor_.set_option(Tcp::acceptor::reuse_address(true), error);
-  if (!error) server->acceptor_.bind(bind_to, error);
-  if (!error) server->acceptor_.listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    return Status(StatusCode::kUnavailable,
-                  "cannot serve metrics on '" + listen + "': " + error.message());
-  }
+  LASHUP_ASSIGN_OR_RETURN(asio::ip::address address,
+                          ListenTcp(server->acceptor_, listen, "metrics"));
   if (!address.is_loopback() && log) {
     log(LogLevel::kWarning, "metrics endpoint on a non-loopback address; it has no authentication");
   }
