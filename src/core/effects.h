@@ -6,6 +6,9 @@
 //   2. connection changes and sends, in the order the core issued them;
 //   3. timer changes, in order (a later SetTimer of the same id replaces an earlier one);
 //   4. events to the application.
+// Coverage probes (Probe) are not applied: they only name a rare path the step took. The
+// simulator counts them (SimStats::probes) so chaos runs can report which paths they hit; the
+// Asio driver ignores them.
 // One Effects object is reused across steps (Clear keeps capacity) to keep the loop
 // allocation-light. Not thread-safe; owned by the driver's loop.
 #ifndef LASHUP_CORE_EFFECTS_H_
@@ -75,6 +78,11 @@ class Effects {
     events_.emplace_back(std::forward<E>(event));
   }
 
+  // Marks that this step took a rare protocol path. `name` must be one of the constants in
+  // core/coverage_probes.h (a string literal with static storage): only the pointer is kept.
+  // A probe is an effect like the others, so cores stay free of global counters.
+  void Probe(const char* name) { probes_.push_back(name); }
+
   const std::vector<PersistOp>& persists() const { return persist_; }
   const std::vector<NetOp>& net() const { return net_; }
   std::vector<NetOp>& mutable_net() { return net_; }
@@ -82,15 +90,19 @@ class Effects {
   const std::vector<Event>& events() const { return events_; }
   // For a composing core that consumes some of its components' events itself.
   std::vector<Event>& mutable_events() { return events_; }
+  // In the order the core marked them; a path taken twice in one step appears twice.
+  const std::vector<const char*>& probes() const { return probes_; }
 
   bool empty() const {
-    return persist_.empty() && net_.empty() && timers_.empty() && events_.empty();
+    return persist_.empty() && net_.empty() && timers_.empty() && events_.empty() &&
+           probes_.empty();
   }
   void Clear() {
     persist_.clear();
     net_.clear();
     timers_.clear();
     events_.clear();
+    probes_.clear();
   }
 
  private:
@@ -98,6 +110,7 @@ class Effects {
   std::vector<NetOp> net_;
   std::vector<TimerOp> timers_;
   std::vector<Event> events_;
+  std::vector<const char*> probes_;
 };
 
 }  // namespace lashup

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/coverage_probes.h"
 #include "crdt/encoding.h"
 
 namespace lashup::kv {
@@ -64,6 +65,7 @@ void AntiEntropy::Repairing(Instant now, const NodeId& peer) {
 
 void AntiEntropy::StartRound(Instant now, const NodeId& peer, const KvStore& store,
                              Effects& out) {
+  if (config_.disabled_for_testing) return;
   if (RepairingWithOther(now, peer)) {
     ++stats_.deferred;
     return;
@@ -154,7 +156,10 @@ void AntiEntropy::SendKeys(const NodeId& to, uint64_t session,
       keys.state_hashes.push_back(it->second.state_hash);
     }
   }
-  if (keys.truncated) ++stats_.truncated_rounds;
+  if (keys.truncated) {
+    out.Probe(kProbeAeRoundTruncated);
+    ++stats_.truncated_rounds;
+  }
   out.Send(to, std::move(keys));
 }
 
@@ -202,7 +207,10 @@ void AntiEntropy::OnKeys(Instant now, const NodeId& from, const KvAeKeys& m,
   const bool all_sent = SendStates(from, m.session, send, std::move(want), /*answer=*/false,
                                    /*more=*/m.truncated, out);
   if (!m.truncated && all_sent) return;
-  if (!all_sent) ++stats_.truncated_rounds;
+  if (!all_sent) {
+    out.Probe(kProbeAeRoundTruncated);
+    ++stats_.truncated_rounds;
+  }
   if (answer_due) {
     continue_after_[from] = m.session;
   } else {
@@ -270,7 +278,10 @@ void AntiEntropy::OnStates(Instant now, const NodeId& from, const KvAeStates& m,
       continue;
     }
     ++stats_.states_received;
-    if (store.Join(m.keys[i], std::move(state).value(), out)) ++stats_.keys_repaired;
+    if (store.Join(m.keys[i], std::move(state).value(), out)) {
+      out.Probe(kProbeAeKeyRepaired);
+      ++stats_.keys_repaired;
+    }
     // This node had something the sender lacks: the join differs from what came.
     auto mine = store.entries().find(m.keys[i]);
     if (!m.answer && mine != store.entries().end() &&
@@ -291,6 +302,7 @@ void AntiEntropy::OnStates(Instant now, const NodeId& from, const KvAeStates& m,
     // starts one anyway. Otherwise this side's part of the repair is done.
     const bool all_sent =
         SendStates(from, m.session, answer, {}, /*answer=*/true, /*more=*/false, out);
+    if (!all_sent) out.Probe(kProbeAeRoundTruncated);
     if (!all_sent && !m.more) {
       StartRound(now, from, store, out);
     } else if (all_sent && !m.more) {

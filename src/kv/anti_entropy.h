@@ -54,6 +54,10 @@ struct AntiEntropyConfig {
   // rounds go unanswered and none is started with them, so a node that comes back empty is
   // filled by one neighbour instead of by each whose link comes up.
   Duration repair_lease = std::chrono::seconds(1);
+  // Test-only sabotage (lashup-chaos --sabotage no-anti-entropy): no round ever starts, so
+  // deltas lost to faults stay lost. It exists to prove the chaos KV checker can fail; never
+  // set it anywhere else.
+  bool disabled_for_testing = false;
 };
 
 struct AntiEntropyStats {

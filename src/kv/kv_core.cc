@@ -3,6 +3,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/coverage_probes.h"
 #include "kv/delta_payload.h"
 
 namespace lashup::kv {
@@ -84,11 +85,14 @@ void KvCore::OnDelivered(const Now& now, const McDelivered& delivered, Effects& 
   }
   ++stats_.deltas_received;
   if (tracker_.Record(delivered.origin, delivered.incarnation, payload->seq)) {
+    out.Probe(kProbeKvDeltaGap);
     ++stats_.gaps_seen;
     anti_entropy_.RequestSoon(now, out);
   }
   if (store_.Join(payload->encoded_key, std::move(payload->delta), out)) {
     Changed(now, /*remote=*/true, out);
+  } else {
+    out.Probe(kProbeKvDeltaAlreadyKnown);
   }
 }
 

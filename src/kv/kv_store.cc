@@ -3,6 +3,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/coverage_probes.h"
 #include "core/rng.h"
 
 namespace lashup::kv {
@@ -64,6 +65,10 @@ void KvStore::Start(uint64_t entropy, Effects& out) {
     uint64_t value = Mix64(entropy);
     if (value == 0) value = 1;
     actor_ = crdt::ActorId(value);
+    // Not a first start: storage held an earlier run's actor or keys.
+    if (stored_actor_.has_value() || !entries_.empty() || stats_.load_failures > 0) {
+      out.Probe(kProbeKvActorReplaced);
+    }
     // Kept only when local writes are synced: an actor whose unsynced dots a crash may lose
     // must never be picked up again, even by a later start with synced writes.
     WriteBatch batch;
@@ -158,6 +163,7 @@ Result<KvStore::UpdateResult> KvStore::Update(const Now& now, const KeyPath& key
                                             ? crdt::VersionVector()
                                             : found->second.map.context().Summary();
     if (current != *expected) {
+      out.Probe(kProbeKvUpdateIfConflict);
       return AbortedError("key " + KeyToString(key) + " is at version " + current.ToString() +
                           ", not the expected " + expected->ToString() +
                           " (read it again and retry)");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/coverage_probes.h"
+
 namespace lashup::membership {
 namespace {
 
@@ -131,6 +133,7 @@ void FailureDetector::SendPing(const Now& now, const NodeId& peer, Peer& state, 
   state.helpers_asked = 0;
   state.nacks = 0;
   state.retry_seq = 0;
+  if (local_health_ > 0) out.Probe(kProbeFdTimeoutStretched);
   out.Send(peer, FdPing{state.seq});
   out.SetTimer(Timer(FdTimer::kDirectTimeout, state.key), now.mono + Timeout(state));
 }
@@ -240,10 +243,12 @@ bool FailureDetector::OnMessage(const Now& now, const NodeId& from, const Messag
     }
     if (result->alive) {
       if (++state->direct_misses >= config_.broken_link_misses) {
+        out.Probe(kProbeFdLinkBroken);
         broken_.push_back(result->target);
         Forget(result->target, out);
         return true;
       }
+      out.Probe(kProbeFdSuspectSaved);
       Alive(now, result->target, *state, out);
     } else {
       ++state->nacks;
@@ -285,6 +290,7 @@ void FailureDetector::OnTimer(const Now& now, const TimerId& timer,
       if (state.phase != Phase::kIndirect) return;
       // Helpers that did not even send a nack point at our own links (Lifeguard).
       if (state.nacks < state.helpers_asked) Health(+1);
+      out.Probe(kProbeFdSuspectConfirmedDead);
       failed_.push_back(peer);
       Forget(peer, out);
       return;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/coverage_probes.h"
+
 namespace lashup::membership {
 namespace {
 
@@ -62,7 +64,7 @@ void GlobalMembership::OnLinkUp(const Now& now, const NodeId& peer, Effects& out
   out.Send(peer, std::move(digest));
 }
 
-bool GlobalMembership::Apply(const Now& now, GmRecord record) {
+bool GlobalMembership::Apply(const Now& now, GmRecord record, Effects& out) {
   if (!record.node.valid()) return false;
   if (record.node == self_) return false;  // only this node writes its record (see OnMessage)
   SortLinks(record.links);
@@ -74,6 +76,7 @@ bool GlobalMembership::Apply(const Now& now, GmRecord record) {
     return true;
   }
   if (!(it->second.version < record.version)) return false;
+  if (it->second.version.epoch < record.version.epoch) out.Probe(kProbeGmRestartSeen);
   for (const GmLink& old : it->second.links) {
     const bool kept = std::binary_search(
         record.links.begin(), record.links.end(), old,
@@ -96,12 +99,13 @@ bool GlobalMembership::OnMessage(const Now& now, const NodeId& from, const Messa
         // Someone holds a version of us newer than ours (we lost our epoch): move past it.
         Member& me = members_[self_];
         if (me.version < record.version) {
+          out.Probe(kProbeGmSelfOutdated);
           me.version = record.version;
           self_outdated = true;
         }
         continue;
       }
-      if (Apply(now, record)) {
+      if (Apply(now, record, out)) {
         Queue(record.node, &from);
         fresh = true;
       } else if (auto it = queued_.find(record.node);
@@ -178,6 +182,7 @@ void GlobalMembership::OnTimer(const Now& now, const TimerId& timer,
     case GmTimer::kForget:
       for (auto it = members_.begin(); it != members_.end();) {
         if (it->first != self_ && now.mono - it->second.last_heard >= config_.forget_after) {
+          out.Probe(kProbeGmMemberForgotten);
           changes_.removed.push_back(it->first);
           ++generation_;
           it = members_.erase(it);

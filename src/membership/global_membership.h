@@ -86,8 +86,8 @@ class GlobalMembership {
   size_t MemoryBytes() const;
 
  private:
-  // Stores `record` if newer; true if it did.
-  bool Apply(const Now& now, GmRecord record);
+  // Stores `record` if newer; true if it did. `out` only takes coverage probes.
+  bool Apply(const Now& now, GmRecord record, Effects& out);
   // Queues `node`'s current record for the neighbours, except `from` (which sent it).
   void Queue(const NodeId& node, const NodeId* from);
   // Sends the queued records now, or arms the flood timer if the interval has not passed.

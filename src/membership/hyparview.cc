@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/check.h"
+#include "core/coverage_probes.h"
 
 namespace lashup::membership {
 namespace {
@@ -75,6 +76,7 @@ bool HyParView::OnMessage(const Now& now, const NodeId& from, const Message& mes
   } else if (const auto* m = std::get_if<HvShuffle>(&message)) {
     OnShuffle(now, from, *m, out);
   } else if (const auto* m = std::get_if<HvShuffleReply>(&message)) {
+    out.Probe(kProbeHvShuffleReplyMerged);
     OnShuffleReply(*m);
   } else {
     return false;
@@ -110,6 +112,7 @@ void HyParView::OnJoin(const Now& now, const NodeId& from, Effects& out) {
     return;
   }
   if (recent_joins_.size() >= config_.joins_per_second && !active_.empty()) {
+    out.Probe(kProbeHvJoinThrottled);
     out.Send(from, HvJoinReply{false, active_}, SendMode::kConnectFirst);
     return;
   }
@@ -154,6 +157,7 @@ void HyParView::OnForwardJoin(const Now& now, const NodeId& from, const HvForwar
   }
   if (walk.ttl == 0 || next.empty()) {
     // The walk ends here: link with the joiner, and tell it so the link is symmetric.
+    out.Probe(kProbeHvForwardJoinEnded);
     AddActive(walk.joiner, out);
     out.Send(walk.joiner, HvNeighbor{true}, SendMode::kConnectFirst);
     return;
@@ -178,6 +182,7 @@ void HyParView::OnNeighbor(const Now& now, const NodeId& from, const HvNeighbor&
     if (!full()) ScheduleRepair(now, config_.repair_delay_min, config_.repair_delay_max, out);
     return;
   }
+  out.Probe(kProbeHvNeighborRefused);
   out.Send(from, HvNeighborReply{false, Sample(passive_, config_.shuffle_passive, &from)},
            SendMode::kConnectFirst);
 }
@@ -192,6 +197,7 @@ void HyParView::OnNeighborReply(const Now& now, const NodeId& from, const HvNeig
   if (reply.accepted) {
     // The peer has added us (also when it answers a forward-join's end): take it even if it
     // means evicting someone, or the link would be one-sided.
+    if (answered_ours && !IsActive(from)) out.Probe(kProbeHvPassivePromoted);
     AddActive(from, out);
     refusals_in_row_ = 0;
     if (!full()) ScheduleRepair(now, config_.repair_delay_min, config_.repair_delay_max, out);
@@ -277,6 +283,7 @@ void HyParView::OnTimer(const Now& now, const TimerId& timer, Effects& out) {
     case HvTimer::kNeighborTimeout:
       if (pending_) {
         // No answer: the node is probably gone. Forget it and ask another.
+        out.Probe(kProbeHvNeighborTimeout);
         RemovePassive(pending_->peer);
         pending_.reset();
       }
@@ -344,6 +351,7 @@ void HyParView::OnShuffleReply(const HvShuffleReply& reply) {
 void HyParView::AddActive(const NodeId& peer, Effects& out) {
   if (peer == self_ || !peer.valid() || IsActive(peer)) return;
   if (full()) {
+    out.Probe(kProbeHvActiveEvicted);
     const NodeId victim = PickVictim();
     Erase(active_, victim);
     out.Send(victim, HvDisconnect{}, SendMode::kConnectFirst);

@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "core/coverage_probes.h"
+
 namespace lashup::membership {
 namespace {
 
@@ -178,6 +180,7 @@ void MembershipCore::OnConnection(const Now& now, const NodeId& peer, LinkState 
     // like a broken one while helpers check again whether the peer lives (it may have crashed
     // since); a "no" releases the hold at once.
     if (hyparview_.IsActive(peer) && detector_.ReachedOnlyThroughOthers(peer)) {
+      out.Probe(kProbeMembershipVerifyLostLink);
       Hold(now, peer, out);
       detector_.Verify(now, peer, hyparview_.active(), out);
     }
@@ -404,7 +407,10 @@ void MembershipCore::Probe(const Now& now, Effects& out) {
       unreachable.push_back(contact);
     }
   }
-  if (!unreachable.empty()) hyparview_.RequestNeighbor(now, rng_.Pick(unreachable), out);
+  if (!unreachable.empty()) {
+    out.Probe(kProbeMembershipDepartitionProbe);
+    hyparview_.RequestNeighbor(now, rng_.Pick(unreachable), out);
+  }
   const Duration half = config_.full_probe_period / 2;
   const auto share = half * static_cast<int64_t>(unreachable.size() + 1) /
                      static_cast<int64_t>(std::max<size_t>(reachable.size(), 1));

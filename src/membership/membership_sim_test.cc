@@ -7,8 +7,10 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/coverage_probes.h"
 #include "lashup/testing/sim_world.h"
 #include "membership/membership_core.h"
 #include "storage/memory_storage.h"
@@ -150,6 +152,53 @@ TEST(MembershipSim, AnAsymmetricCutMakesNoLiveNodeUnreachable) {
       }
     }
     EXPECT_GT(broken, 0u) << "seed " << seed;
+  }
+}
+
+uint64_t Hits(const SimWorld& world, std::string_view probe) {
+  const auto it = world.stats().probes.find(probe);
+  return it == world.stats().probes.end() ? 0 : it->second;
+}
+
+// Coverage probes name the rare paths a run took: none of the failure paths while the cluster
+// idles; a hung node is confirmed dead by its neighbours' failure detectors after the indirect
+// probes fail, and its record leaves their tables; a restarted node's new epoch is seen.
+TEST(MembershipSim, ProbesCountTheRarePathsAHungAndARestartedNodeTake) {
+  Cluster cluster(12, 6);
+  ASSERT_TRUE(cluster.world.RunUntil([&] { return cluster.Converged(); }, seconds(60)));
+  cluster.world.RunFor(seconds(10));
+  EXPECT_EQ(Hits(cluster.world, kProbeFdSuspectConfirmedDead), 0u);
+  EXPECT_EQ(Hits(cluster.world, kProbeGmRestartSeen), 0u);
+  EXPECT_GT(Hits(cluster.world, kProbeHvForwardJoinEnded), 0u);  // every join walks
+
+  const NodeId hung = Node(7);
+  const size_t neighbours = cluster.Core(hung)->hyparview().active().size();
+  ASSERT_GT(neighbours, 0u);
+  ASSERT_TRUE(cluster.world.Pause(hung).ok());
+  const auto everyone_sees_it_gone = [&] {
+    for (const NodeId& id : cluster.ids) {
+      if (id != hung && cluster.Core(id)->global().Reachable().contains(hung)) return false;
+    }
+    return true;
+  };
+  ASSERT_TRUE(cluster.world.RunUntil(everyone_sees_it_gone, seconds(10)));
+  // Each neighbour that was monitoring it declared it failed.
+  EXPECT_GE(Hits(cluster.world, kProbeFdSuspectConfirmedDead), 1u);
+  EXPECT_LE(Hits(cluster.world, kProbeFdSuspectConfirmedDead), neighbours);
+  ASSERT_TRUE(cluster.world.Resume(hung).ok());
+  ASSERT_TRUE(cluster.world.RunUntil([&] { return cluster.Converged(); }, seconds(60)));
+
+  ASSERT_TRUE(cluster.world.Crash(Node(4)).ok());
+  ASSERT_TRUE(cluster.world.Restart(Node(4)).ok());
+  ASSERT_TRUE(cluster.world.RunUntil([&] { return cluster.Converged(); }, seconds(60)));
+  EXPECT_GE(Hits(cluster.world, kProbeGmRestartSeen), cluster.ids.size() - 1);
+  // Every name counted is a registered one.
+  for (const auto& [name, hits] : cluster.world.stats().probes) {
+    const auto all = AllProbes();
+    EXPECT_TRUE(std::any_of(all.begin(), all.end(),
+                            [&](const ProbeInfo& p) { return name == p.name; }))
+        << name;
+    EXPECT_GT(hits, 0u) << name;
   }
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/coverage_probes.h"
+
 namespace lashup::routing {
 namespace {
 
@@ -61,7 +63,10 @@ Result<uint64_t> Multicast::Send(const Now& now, const std::string& topic,
   roots.insert(roots.begin(), self_);
   for (const NodeId& root : roots) {
     packet.root = root;
-    if (root != self_) SendOnLink(now, root, packet, router, out);
+    if (root != self_) {
+      out.Probe(kProbeMcExtraTree);
+      SendOnLink(now, root, packet, router, out);
+    }
     Forward(now, nullptr, packet, router, out);
   }
   return packet.seq;
@@ -100,6 +105,7 @@ void Multicast::OnPacket(const Now& now, const NodeId& from, const McPacket& pac
   if (packet.origin != self_) {
     DeliveryWindow* window = WindowOf(packet.origin, router);
     if (window == nullptr) {
+      out.Probe(kProbeMcOriginRefused);
       ++stats_.origins_refused;
       return;
     }
@@ -114,15 +120,18 @@ void Multicast::OnPacket(const Now& now, const NodeId& from, const McPacket& pac
         }
         break;
       case DeliveryWindow::Verdict::kDuplicate:
+        out.Probe(kProbeMcDuplicateDropped);
         ++stats_.duplicates;
         break;
       case DeliveryWindow::Verdict::kTooOld:
       case DeliveryWindow::Verdict::kOldIncarnation:
+        out.Probe(kProbeMcStaleDropped);
         ++stats_.too_old;
         return;  // so old that forwarding it would only spread duplicates
     }
   }
   if (packet.ttl == 0) {
+    out.Probe(kProbeMcTtlExpired);
     ++stats_.ttl_expired;
     return;
   }
@@ -167,6 +176,7 @@ void Multicast::Forward(const Now& now, const NodeId* from, McPacket packet, Rou
     // no one can tell whose children are left. Every neighbour gets the copy; those whose
     // graphs place them in the tree forward along it, the others do the same. Each forwards
     // each (message, tree) once, so this spreads only as far as the disagreement does.
+    out.Probe(kProbeMcOffTreeFlood);
     ++stats_.off_tree;
     for (const NodeId& peer : connected_) {
       if ((from != nullptr && peer == *from) || peer == packet.origin) continue;
@@ -234,6 +244,7 @@ void Multicast::OnGraphChanged(const Now& now, Router& router, Effects& out) {
     if (fresh.empty()) continue;
     // A child this node's tree did not have when the copy went out: its old parent's graph
     // may already have moved it here, and then no one else sends it this copy.
+    out.Probe(kProbeMcResentOnGraphChange);
     stats_.resent_on_change += fresh.size();
     SendToChildren(now, fresh, recent.packet, router, out);
     recent.sent_to.insert(recent.sent_to.end(), fresh.begin(), fresh.end());
@@ -257,6 +268,7 @@ void Multicast::SendOnLink(const Now& now, const NodeId& peer, McPacket packet, 
   out.Send(peer, std::move(packet));
   ArmTimer(link, out);
   if (evicted) {
+    out.Probe(kProbeMcCopyGivenUp);
     ++stats_.given_up;
     Bypass(now, peer, *evicted, router, out);
   }
@@ -312,7 +324,10 @@ void Multicast::OnTimer(const Now& now, const TimerId& timer, Router& router, Ef
   }
   ArmTimer(link, out);
   stats_.given_up += given_up.size();
-  for (const McPacket& packet : given_up) Bypass(now, peer, packet, router, out);
+  for (const McPacket& packet : given_up) {
+    out.Probe(kProbeMcCopyGivenUp);
+    Bypass(now, peer, packet, router, out);
+  }
 }
 
 void Multicast::OnConnection(const Now& now, const NodeId& peer, LinkState state,
@@ -331,7 +346,10 @@ void Multicast::OnConnection(const Now& now, const NodeId& peer, LinkState state
   link_by_id_.erase(it->second.id);
   links_.erase(it);
   stats_.given_up += waiting.size();
-  for (const McPacket& packet : waiting) Bypass(now, peer, packet, router, out);
+  for (const McPacket& packet : waiting) {
+    out.Probe(kProbeMcCopyGivenUp);
+    Bypass(now, peer, packet, router, out);
+  }
 }
 
 size_t Multicast::unacked() const {

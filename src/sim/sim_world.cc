@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "core/check.h"
+#include "core/coverage_probes.h"
 #include "sim/sim_world_impl.h"
 
 namespace lashup {
@@ -116,8 +118,26 @@ void SimWorld::Impl::AfterStep(uint32_t index) {
   NodeState& node = nodes_[index];
   ++stats_.steps;
   if (options_.check_invariants) node.core->CheckInvariants();
+  CountProbes();
   if (observer_) observer_(node.id, Duration(now_), effects_);
   ApplyEffects(index);
+}
+
+void SimWorld::Impl::CountProbes() {
+  for (const char* probe : effects_.probes()) {
+    const std::string_view name(probe);
+    auto it = stats_.probes.find(name);
+    if (it == stats_.probes.end()) {
+      // Only registered names, so a report of the probes never hit stays complete.
+      const auto all = AllProbes();
+      LASHUP_CHECK(std::any_of(all.begin(), all.end(),
+                               [&](const ProbeInfo& info) { return name == info.name; }),
+                   "unregistered coverage probe '" + std::string(name) +
+                       "' (add it to core/coverage_probes.h)");
+      it = stats_.probes.emplace(std::string(name), 0).first;
+    }
+    ++it->second;
+  }
 }
 
 void SimWorld::Impl::ApplyEffects(uint32_t index) {

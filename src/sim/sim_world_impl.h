@@ -135,6 +135,8 @@ class SimWorld::Impl {
     AfterStep(node);
   }
   void AfterStep(uint32_t node);
+  // Adds the step's coverage probes to stats_.probes.
+  void CountProbes();
   void ApplyEffects(uint32_t node);
   void ApplyTimers(uint32_t node);
   void ScheduleTimer(uint32_t node, TimerId id, Instant at);

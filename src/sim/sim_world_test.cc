@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/coverage_probes.h"
 #include "sim/ping_pong_core.h"
 #include "sim/recording_core_test_util.h"
 
@@ -175,6 +176,41 @@ TEST(SimWorldTest, StepObserverSeesEffects) {
     out.Send(N("c"), Ping{2, 1});
   });
   EXPECT_EQ(sends, 2);
+}
+
+// Coverage probes from every core step are counted by name; the observer sees them too.
+TEST(SimWorldTest, CountsCoverageProbesByName) {
+  SimWorld world(SimOptions{});
+  size_t observed = 0;
+  world.SetStepObserver([&](const NodeId&, Duration, const Effects& effects) {
+    observed += effects.probes().size();
+  });
+  ASSERT_TRUE(world.AddNode(N("a"), Recording(&world)).ok());
+  ASSERT_TRUE(world.AddNode(N("b"), Recording(&world)).ok());
+  EXPECT_TRUE(world.stats().probes.empty());
+  Do(world, N("a"), [](Effects& out) {
+    out.Probe(kProbeKvDeltaGap);
+    out.Probe(kProbeKvDeltaGap);
+  });
+  Do(world, N("b"), [](Effects& out) { out.Probe(kProbeMcDuplicateDropped); });
+  const auto& probes = world.stats().probes;
+  EXPECT_EQ(probes.size(), 2u);
+  EXPECT_EQ(probes.at("kv.delta_gap"), 2u);
+  EXPECT_EQ(probes.at(kProbeMcDuplicateDropped), 1u);
+  EXPECT_FALSE(probes.contains("multicast.ttl_expired"));  // never hit: absent
+  EXPECT_EQ(observed, 3u);
+}
+
+TEST(SimWorldDeathTest, AnUnregisteredProbeAbortsWithTheSeed) {
+  EXPECT_DEATH(
+      {
+        SimOptions options;
+        options.seed = 77;
+        SimWorld world(options);
+        (void)world.AddNode(N("a"), Recording(&world));
+        Do(world, N("a"), [](Effects& out) { out.Probe("made.up_probe"); });
+      },
+      "unregistered coverage probe 'made.up_probe'.*sim seed=77");
 }
 
 }  // namespace

@@ -84,6 +84,9 @@ struct SimStats {
   // Encoded bytes by message kind (the wire name, e.g. "gm_update"), with codec_round_trip.
   std::map<std::string, uint64_t, std::less<>> bytes_by_kind;
   uint64_t persist_batches = 0;
+  // Coverage probes marked by the cores' steps (Effects::Probe), by name (src/core/
+  // coverage_probes.h lists every name and the rare path it marks). A name never hit is absent.
+  std::map<std::string, uint64_t, std::less<>> probes;
 };
 
 using PartitionId = uint64_t;

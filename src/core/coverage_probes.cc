@@ -1,0 +1,73 @@
+#include "core/coverage_probes.h"
+
+namespace lashup {
+namespace {
+
+constexpr ProbeInfo kAllProbes[] = {
+    {kProbeHvJoinThrottled,
+     "a contact refused a join: over joins_per_second, it answered with its active view"},
+    {kProbeHvForwardJoinEnded,
+     "a forward-join walk ended here (ttl spent or no next hop): linked with the joiner"},
+    {kProbeHvNeighborRefused,
+     "a full active view refused a low-priority neighbor request, offering passive members"},
+    {kProbeHvPassivePromoted,
+     "a repair's neighbor request was accepted: a passive member joined the active view"},
+    {kProbeHvNeighborTimeout,
+     "a repair's neighbor request went unanswered: the candidate left the passive view"},
+    {kProbeHvActiveEvicted,
+     "a full active view took a new peer and evicted one (sent disconnect, moved to passive)"},
+    {kProbeHvShuffleReplyMerged,
+     "a shuffle reply came back and was merged into the passive view"},
+    {kProbeFdSuspectSaved,
+     "a helper's indirect probe (ping-req) reached a suspect: it stays, not declared failed"},
+    {kProbeFdSuspectConfirmedDead,
+     "neither the direct retry nor the helpers reached a suspect in time: declared failed"},
+    {kProbeFdTimeoutStretched,
+     "a ping ran with its timeout stretched by this node's local health (Lifeguard)"},
+    {kProbeFdLinkBroken,
+     "helpers kept reaching a peer this node could not: the link is held as broken"},
+    {kProbeMembershipDepartitionProbe,
+     "the departition prober found unreachable members or contacts and asked one to link"},
+    {kProbeMembershipVerifyLostLink,
+     "the transport dropped a link reached only via helpers: held while helpers verify the peer"},
+    {kProbeGmRestartSeen,
+     "a member's record came with a newer epoch than the one held: that member restarted"},
+    {kProbeGmSelfOutdated,
+     "a peer held a newer version of this node's own record (epoch lost): moved past it"},
+    {kProbeGmMemberForgotten,
+     "a member not heard from for forget_after was garbage-collected from the table"},
+    {kProbeMcExtraTree,
+     "the origin handed a message to the root of an extra tree (extra_trees > 0)"},
+    {kProbeMcDuplicateDropped,
+     "a multicast copy already delivered arrived again: not delivered twice"},
+    {kProbeMcStaleDropped,
+     "a multicast copy below the delivery window or from an older incarnation was dropped"},
+    {kProbeMcOriginRefused,
+     "a copy from a new origin was dropped: max_origins delivery windows all in use"},
+    {kProbeMcTtlExpired,
+     "a multicast copy's ttl ran out: delivered here but forwarded no further"},
+    {kProbeMcOffTreeFlood,
+     "this node's graph does not place it in the copy's tree: forwarded to every neighbour"},
+    {kProbeMcResentOnGraphChange,
+     "a graph change gave this node's tree new children: recent copies were resent to them"},
+    {kProbeMcCopyGivenUp,
+     "a hop gave up on an unacked copy (retransmit limit, outbox full or link down): bypassed"},
+    {kProbeKvDeltaGap,
+     "a KV delta skipped sequence numbers of its origin: the gap is left to anti-entropy"},
+    {kProbeKvDeltaAlreadyKnown,
+     "a KV delta arrived that changed nothing here (already known, say via anti-entropy)"},
+    {kProbeKvUpdateIfConflict,
+     "a compare-and-set update's expected version did not match: aborted, nothing changed"},
+    {kProbeKvActorReplaced,
+     "a node with earlier KV state could not keep its actor id and took a fresh one"},
+    {kProbeAeKeyRepaired,
+     "anti-entropy brought a key state that changed this node's copy of the key"},
+    {kProbeAeRoundTruncated,
+     "an anti-entropy round hit its key or byte budget: the rest went in a following round"},
+};
+
+}  // namespace
+
+std::span<const ProbeInfo> AllProbes() { return kAllProbes; }
+
+}  // namespace lashup
