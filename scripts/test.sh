@@ -26,12 +26,15 @@ ctest --test-dir build/test --output-on-failure -j "$jobs"
 
 # The transport's and the Node facade's tests again under ThreadSanitizer: the driver is the
 # multi-threaded part (a loop thread per node, callers posting into it), and the facade adds
-# callers on any thread, listeners on the loop thread and Close. TSan exits non-zero on any
-# report.
+# callers on any thread, listeners on the loop thread and Close; NetworkFaults is shared by
+# every node's loop thread. TSan exits non-zero on any report.
 cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLASHUP_TSAN=ON \
   -DLASHUP_BUILD_TESTS=ON -DLASHUP_BUILD_BENCHMARKS=OFF -DLASHUP_BUILD_TOOLS=OFF \
   -DLASHUP_BUILD_CHAOS=OFF -DLASHUP_BUILD_FUZZERS=OFF >/dev/null
-cmake --build build/tsan -j "$jobs" --target net_test net_unit_test node_api_test
+cmake --build build/tsan -j "$jobs" --target net_test net_unit_test node_api_test \
+  network_faults_test
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/src/net/net_test --gtest_brief=1
 TSAN_OPTIONS="halt_on_error=1" build/tsan/src/net/net_unit_test --gtest_brief=1
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/src/api/node_api_test --gtest_brief=1
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/src/api/network_faults_test \
+  --gtest_brief=1

@@ -69,6 +69,10 @@
 
 namespace lashup {
 
+namespace testing {
+class NetworkFaults;  // lashup/testing/network_faults.h
+}  // namespace testing
+
 // Protocol timings, like memberlist's presets: a data-centre LAN, a WAN (slower, lossier links),
 // or a cluster on one machine (loopback). docs/membership.md and docs/routing.md list them.
 enum class Preset : uint8_t { kLan, kWan, kLocal };
@@ -105,6 +109,9 @@ struct NodeConfig {
   uint64_t seed = 0;
   // Where the node logs (called on the node's thread); empty discards.
   LogSink log;
+  // Fault injection between nodes in one process: tests and chaos only; must outlive the node.
+  // Null (the default) leaves the transport untouched.
+  testing::NetworkFaults* faults = nullptr;
 };
 
 struct Views {

@@ -23,7 +23,8 @@ class Stopwatch {
 
 }  // namespace
 
-Status Node::Impl::Start(net::AsioDriverConfig config, NodeCoreConfig core_config) {
+Status Node::Impl::Start(net::AsioDriverConfig config, NodeCoreConfig core_config,
+                         testing::NetworkFaults::Impl* faults) {
   net::DriverCallbacks callbacks;
   callbacks.on_event = [this](const Event& event) { listeners_.Dispatch(event); };
   LASHUP_ASSIGN_OR_RETURN(driver_, net::AsioDriver::Start(std::move(config),
@@ -31,9 +32,15 @@ Status Node::Impl::Start(net::AsioDriverConfig config, NodeCoreConfig core_confi
                                                           storage_.get(), std::move(callbacks)));
   listen_address_ = net::ToString(driver_->listen_endpoint());
   // Learn the node's thread, so Close can tell when a listener calls it.
-  return driver_->Invoke([this](Core&, const Now&, Effects&) {
+  LASHUP_RETURN_IF_ERROR(driver_->Invoke([this](Core&, const Now&, Effects&) {
     loop_thread_ = std::this_thread::get_id();
-  });
+  }));
+  if (faults != nullptr) {
+    faults_ = faults;
+    attached_ = driver_.get();
+    faults_->Attach(id_, attached_);
+  }
+  return Status::Ok();
 }
 
 bool Node::Impl::OnNodeThread() const { return std::this_thread::get_id() == loop_thread_; }
@@ -46,6 +53,8 @@ void Node::Impl::Close() {
   }
   // Callers that arrive from now on are refused, so a stream of calls cannot starve Close.
   closing_.store(true);
+  // A frozen node is thawed first: callers waiting on it hold the lock Close needs.
+  if (faults_ != nullptr) faults_->Detach(id_, attached_);
   std::unique_lock lock(driver_mutex_);
   if (driver_) driver_->Stop();
   driver_.reset();

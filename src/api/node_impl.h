@@ -14,6 +14,7 @@
 
 #include "api/listeners.h"
 #include "api/metered_storage.h"
+#include "api/network_faults_impl.h"
 #include "lashup/node.h"
 #include "metrics/histogram.h"
 #include "net/asio_driver.h"
@@ -30,7 +31,9 @@ class Node::Impl {
         update_seconds_(api::NewLatencyHistogram()),
         publish_seconds_(api::NewLatencyHistogram()) {}
 
-  Status Start(net::AsioDriverConfig config, NodeCoreConfig core_config);
+  // Attaches the node to `faults` (if not null) once the driver runs.
+  Status Start(net::AsioDriverConfig config, NodeCoreConfig core_config,
+               testing::NetworkFaults::Impl* faults);
   void Close();
 
   // Runs `fn(core, now, out)` on the node's thread; its Result comes back.
@@ -63,6 +66,8 @@ class Node::Impl {
   std::thread::id loop_thread_;  // set by Start, before any other thread can call
   std::atomic<bool> closing_{false};
   std::unique_ptr<net::AsioDriver> driver_;
+  testing::NetworkFaults::Impl* faults_ = nullptr;  // set by Start
+  net::AsioDriver* attached_ = nullptr;             // the driver attached to faults_
   mutable std::shared_mutex driver_mutex_;  // calls share it; Close takes it alone
   std::string listen_address_;
   api::Listeners listeners_;

@@ -121,8 +121,11 @@ Result<std::unique_ptr<Node>> Node::Open(NodeConfig config) {
   driver.sync_policy = config.group_commit ? net::AsioDriverConfig::SyncPolicy::kGroupCommit
                                            : net::AsioDriverConfig::SyncPolicy::kEveryBatch;
   driver.log = config.log;
+  testing::NetworkFaults::Impl* faults =
+      config.faults != nullptr ? &internal::NetworkFaultsAccess::Of(*config.faults) : nullptr;
+  driver.faults = faults;
   auto impl = std::make_unique<Impl>(config.id, std::move(storage), config.log);
-  LASHUP_RETURN_IF_ERROR(impl->Start(std::move(driver), CoreConfig(config)));
+  LASHUP_RETURN_IF_ERROR(impl->Start(std::move(driver), CoreConfig(config), faults));
   return std::unique_ptr<Node>(new Node(std::move(impl)));
 }
 

@@ -63,11 +63,14 @@ NodeConfig TestCluster::Config(int i) const {
   config.tls = tls_.at(i);
   config.preset = Preset::kLocal;
   if (i != 0) config.contacts = {ids_.at(0)};
+  config.faults = faults_;
   return config;
 }
 
-Status TestCluster::Open(int i) {
-  LASHUP_ASSIGN_OR_RETURN(nodes_.at(i), Node::Open(Config(i)));
+Status TestCluster::Open(int i) { return Open(i, Config(i)); }
+
+Status TestCluster::Open(int i, NodeConfig config) {
+  LASHUP_ASSIGN_OR_RETURN(nodes_.at(i), Node::Open(std::move(config)));
   return Status::Ok();
 }
 

@@ -55,7 +55,11 @@ class TestCluster {
   ~TestCluster();
 
   NodeConfig Config(int i) const;
+  // Nodes opened from now on inject faults from `faults` (which must outlive them).
+  void set_faults(lashup::testing::NetworkFaults* faults) { faults_ = faults; }
   Status Open(int i);
+  // Opens node `i` with a config of the caller's (usually Config(i), changed).
+  Status Open(int i, NodeConfig config);
   Status OpenAll();
   void Close(int i);
 
@@ -78,6 +82,7 @@ class TestCluster {
   std::vector<NodeId> ids_;
   std::vector<NodeTls> tls_;
   std::vector<std::unique_ptr<Node>> nodes_;
+  lashup::testing::NetworkFaults* faults_ = nullptr;
 };
 
 }  // namespace lashup::api::testing

@@ -166,6 +166,15 @@ void AsioDriver::Freeze() {
   impl->freeze_cv_.wait(lock, [impl] { return impl->frozen_ || impl->thaw_ || impl->stopping_; });
 }
 
+Status AsioDriver::CloseConnections() {
+  Impl* impl = impl_.get();
+  return impl->PostAndWait([impl] {
+    if (impl->failed_) return impl->health_;
+    impl->CloseConnections();
+    return Status::Ok();
+  });
+}
+
 void AsioDriver::Thaw() {
   std::lock_guard lock(impl_->freeze_mutex_);
   impl_->thaw_ = true;
@@ -206,6 +215,10 @@ Status AsioDriver::Impl::Open() {
   rng_ = Rng(Mix64(seed ^ incarnation_));
   core_timer_ = std::make_unique<asio::steady_timer>(io_);
   accept_retry_ = std::make_unique<asio::steady_timer>(io_);
+  if (config_.faults != nullptr) {
+    delay_line_ = std::make_unique<DelayLine>(
+        io_, [this](wire::Envelope&& envelope) { DeliverDelayed(std::move(envelope)); });
+  }
   for (const auto& [peer, endpoint] : config_.peer_addresses) addresses_.Set(peer, endpoint);
   core_ = factory_(CoreContext{config_.self, seed, storage_});
   if (!core_) return InternalError("core factory returned no core");
@@ -263,6 +276,7 @@ void AsioDriver::Impl::CloseEverything() {
   if (acceptor_) acceptor_->close(ignored);
   if (accept_retry_) accept_retry_->cancel();
   if (core_timer_) core_timer_->cancel();
+  if (delay_line_) delay_line_->Clear();
   for (auto& [peer, link] : links_) {
     link->retry.cancel();
     if (link->link) link->link->Close(false);

@@ -8,12 +8,13 @@
 // link (redialled with jittered exponential backoff) and its ups and downs reach the core;
 // SendMode::kConnectFirst uses a short-lived connection when there is no link. A peer that cannot
 // keep up is dropped and reported down rather than queued without bound. docs/transport.md
-// describes the handshake, the limits and the failure handling.
+// describes the handshake, the limits and the failure handling. Tests and chaos runs can inject
+// faults between drivers (AsioDriverConfig::faults, net/link_faults.h).
 //
 // Thread-safety: every public method may be called from any thread except the loop thread itself
-// (from a callback): there Invoke and ReloadTls return kFailedPrecondition, and Stop, Freeze
-// and Thaw must not be called at all. Callbacks run on the loop thread and must not block. A
-// persistence failure stops the node (fail-stop): see health().
+// (from a callback): there Invoke, ReloadTls and CloseConnections return kFailedPrecondition, and
+// Stop, Freeze and Thaw must not be called at all. Callbacks run on the loop thread and must not
+// block. A persistence failure stops the node (fail-stop): see health().
 #ifndef LASHUP_NET_ASIO_DRIVER_H_
 #define LASHUP_NET_ASIO_DRIVER_H_
 
@@ -93,6 +94,12 @@ class AsioDriver {
   // or if a Thaw overtakes it); Freeze right after a Thaw the loop has not acted on cancels it.
   void Freeze();
   void Thaw();
+
+  // Test hook, like resetting every socket at once: each connection of this node ends abruptly
+  // (no drain). Its links are reported down to the core and redialled with the usual backoff;
+  // peers see their ends closed. kUnavailable once stopped; after a persistence failure, that
+  // failure.
+  Status CloseConnections();
 
   class Impl;
 

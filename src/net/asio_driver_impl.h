@@ -1,6 +1,7 @@
-// The inside of AsioDriver, shared by its two source files: asio_driver.cc (lifecycle, steps,
-// effects, core timers) and driver_links.cc (links, dials, accepts, sends: the ConnectionOwner
-// side). Everything here runs on the loop thread unless a comment says otherwise.
+// The inside of AsioDriver, shared by its source files: asio_driver.cc (lifecycle, steps,
+// effects, core timers), driver_links.cc (links, dials, accepts, sends: the ConnectionOwner side)
+// and driver_faults.cc (fault injection and the CloseConnections hook). Everything here runs on
+// the loop thread unless a comment says otherwise.
 #ifndef LASHUP_NET_ASIO_DRIVER_IMPL_H_
 #define LASHUP_NET_ASIO_DRIVER_IMPL_H_
 
@@ -19,7 +20,9 @@
 #include "core/rng.h"
 #include "net/asio_driver.h"
 #include "net/connection.h"
+#include "net/delay_line.h"
 #include "net/link_arbiter.h"
+#include "net/link_faults.h"
 #include "net/timer_queue.h"
 #include "storage/group_commit.h"
 
@@ -123,6 +126,8 @@ class AsioDriver::Impl final : public ConnectionOwner {
   std::vector<std::weak_ptr<Connection>> all_connections_;
   size_t prune_at_ = 64;
   uint64_t accept_error_streak_ = 0;
+  // Envelopes held back by LinkFaults::Delay; made only when config_.faults is set.
+  std::unique_ptr<DelayLine> delay_line_;
 
   // Blocking calls waiting on the loop; Stop answers the ones the loop will never run.
   struct PendingCall {
@@ -154,6 +159,9 @@ class AsioDriver::Impl final : public ConnectionOwner {
   void Disconnect(const NodeId& peer);
   void Send(const NodeId& peer, const Message& message, SendMode mode);
 
+  // driver_faults.cc.
+  void CloseConnections();
+
  private:
   void OnAccepted(asio::ip::tcp::socket socket);
   PeerLink& LinkOf(const NodeId& peer);
@@ -171,6 +179,14 @@ class AsioDriver::Impl final : public ConnectionOwner {
   void Track(const std::shared_ptr<Connection>& connection);
   void LogRefused(const Connection& connection, const std::string& what);
   Decision DecideLink(Connection& connection, const wire::Hello& hello);
+  void Deliver(const wire::Envelope& envelope);
+
+  // driver_faults.cc (only called when config_.faults is set).
+  // True if the envelope goes to the core now; otherwise it was dropped or is held back.
+  bool AdmitEnvelope(wire::Envelope& envelope);
+  void DeliverDelayed(wire::Envelope&& envelope);
+  // True (and counted) if a connection with `peer` must not be made.
+  bool FaultRefusesConnection(const NodeId& peer);
 };
 
 }  // namespace lashup::net

@@ -360,7 +360,7 @@ bool Connection::ReadAvailable() {
 // the connection ended.
 bool Connection::Consume(size_t bytes) {
   stats_.Bump(stats_.bytes_received, bytes);
-  last_read_ = Clock::now();
+  if (!Starved()) last_read_ = Clock::now();
   if (!Delivering()) return true;  // a refused connection draining its reply: discard
   Status fed = decoder_.Feed(std::span<const uint8_t>(read_buffer_.data(), bytes));
   // Before the handshake the peer is a stranger: it may not make us buffer a large frame.
@@ -391,6 +391,14 @@ bool Connection::Consume(size_t bytes) {
 bool Connection::Delivering() const {
   return stage_ == Stage::kHello || stage_ == Stage::kOpen ||
          (stage_ == Stage::kClosing && was_open_);
+}
+
+// Fault injection: bytes from a peer whose envelopes are blocked here are not heard either, so
+// the idle timeout ends a blocked connection as it would a cut one. Keepalives are bare frames,
+// not envelopes: without this they would keep such a connection alive forever.
+bool Connection::Starved() const {
+  return params_.faults != nullptr && stage_ == Stage::kOpen &&
+         params_.faults->Blocked(peer_, params_.self);
 }
 
 void Connection::Drain() {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "lashup/status.h"
+#include "net/link_faults.h"
 #include "net/node_address.h"
 #include "net/transport_config.h"
 #include "net/transport_stats.h"
@@ -68,6 +69,8 @@ struct ConnectionParams {
   wire::Hello hello;
   // Close after this long without an envelope either way (short-lived connections).
   std::optional<Duration> idle_close;
+  // Fault injection (AsioDriverConfig::faults); null normally.
+  const LinkFaults* faults = nullptr;
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -136,6 +139,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool ReadAvailable();
   bool Consume(size_t bytes);
   bool Delivering() const;
+  bool Starved() const;
   void Drain();
   bool DrainOne();
 

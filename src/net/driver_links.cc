@@ -61,6 +61,7 @@ void AsioDriver::Impl::OnAccepted(asio::ip::tcp::socket socket) {
   params.role = Role::kAcceptor;
   params.self = config_.self;
   params.incarnation = incarnation_;
+  params.faults = config_.faults;
   auto connection = std::make_shared<Connection>(std::move(socket), tls_, std::move(params),
                                                  config_.limits, stats_, *this);
   inbound_.insert(connection);
@@ -83,6 +84,8 @@ ConnectionOwner::Decision AsioDriver::Impl::OnHello(Connection& connection,
   Decision decision{wire::Verdict::kRefused, "node stopped"};
   if (failed_) {
     // refused below
+  } else if (config_.faults != nullptr && FaultRefusesConnection(hello.node)) {
+    decision.reason = "the network between us is cut (fault injection)";
   } else if (!hello.long_lived) {
     // The dialing end closes a short-lived connection when idle (or the idle timeout does).
     short_in_[hello.node] = connection.shared_from_this();
@@ -164,6 +167,11 @@ void AsioDriver::Impl::OnReply(Connection& connection, const wire::HelloReply& r
 
 void AsioDriver::Impl::OnEnvelope(Connection& connection, wire::Envelope&& envelope) {
   if (failed_) return;
+  if (config_.faults != nullptr && !AdmitEnvelope(envelope)) return;
+  Deliver(envelope);
+}
+
+void AsioDriver::Impl::Deliver(const wire::Envelope& envelope) {
   RunStep([&envelope](Core& core, const Now& now, Effects& out) {
     core.OnMessage(now, envelope.sender, envelope.message, out);
   });
@@ -288,6 +296,7 @@ std::shared_ptr<Connection> AsioDriver::Impl::NewDial(const NodeId& peer, bool l
   params.expected_peer = peer;
   params.hello = wire::Hello{config_.self, incarnation_, long_lived, rng_.Next() | 1, last_link_id};
   if (!long_lived) params.idle_close = config_.limits.short_lived_idle;
+  params.faults = config_.faults;
   TransportStats::Bump(stats_.dials);
   auto connection = std::make_shared<Connection>(asio::ip::tcp::socket(io_), tls_,
                                                  std::move(params), config_.limits, stats_, *this);
@@ -296,6 +305,11 @@ std::shared_ptr<Connection> AsioDriver::Impl::NewDial(const NodeId& peer, bool l
 }
 
 void AsioDriver::Impl::Dial(const NodeId& peer, PeerLink& link) {
+  if (config_.faults != nullptr && FaultRefusesConnection(peer)) {
+    // As a connect to an unreachable host would: the core hears kDown, the link backs off.
+    DialFailed(peer, link, "the network between us is cut (fault injection)");
+    return;
+  }
   Result<Endpoint> endpoint = addresses_.Resolve(peer);
   if (!endpoint.ok()) {
     DialFailed(peer, link, endpoint.status().ToString());
@@ -387,6 +401,7 @@ std::shared_ptr<Connection> AsioDriver::Impl::ShortConnectionTo(const NodeId& pe
   if (auto it = short_in_.find(peer); it != short_in_.end() && it->second->open()) {
     return it->second;
   }
+  if (config_.faults != nullptr && FaultRefusesConnection(peer)) return nullptr;
   Result<Endpoint> endpoint = addresses_.Resolve(peer);
   if (!endpoint.ok()) {
     Log(LogLevel::kWarning, "cannot send to " + peer.str() + ": " + endpoint.status().ToString());

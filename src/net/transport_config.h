@@ -20,6 +20,8 @@ namespace lashup::net {
 using std::chrono_literals::operator""ms;
 using std::chrono_literals::operator""s;
 
+class LinkFaults;
+
 enum class Security : uint8_t {
   kTls = 0,        // mutual TLS 1.3; the default and the only mode for production
   kPlaintext = 1,  // no encryption, no authentication: tests only, and only when chosen
@@ -83,6 +85,9 @@ struct AsioDriverConfig {
   enum class SyncPolicy : uint8_t { kEveryBatch, kGroupCommit };
   SyncPolicy sync_policy = SyncPolicy::kEveryBatch;
   LogSink log;
+  // Fault injection (net/link_faults.h): tests and chaos runs only. Not owned; must outlive the
+  // driver. Null costs one pointer check per envelope, read and dial.
+  LinkFaults* faults = nullptr;
 };
 
 }  // namespace lashup::net
