@@ -3,19 +3,10 @@
 #include <algorithm>
 
 #include "chaos/millis.h"
+#include "chaos/node_names.h"
 #include "chaos/workloads.h"
 
 namespace lashup::chaos {
-namespace {
-
-std::string Names(const std::vector<NodeId>& nodes) {
-  std::string text;
-  for (const NodeId& node : nodes) text += (text.empty() ? "" : ",") + node.str();
-  return text;
-}
-
-}  // namespace
-
 HealthMonitor::HealthMonitor(Cluster& cluster, const FaultTimeline& timeline, HealthBounds bounds)
     : cluster_(cluster), timeline_(timeline), bounds_(bounds) {}
 
@@ -123,7 +114,7 @@ void HealthMonitor::JudgeDown(Outage& outage, const std::map<NodeId, std::set<No
   if (!missed.empty()) {
     figures_.violations.push_back(outage.kind + " of " + outage.node.str() + " at " +
                                   std::to_string(ToMillis(outage.down_at)) +
-                                  " ms: still reachable from " + Names(missed) + " after " +
+                                  " ms: still reachable from " + NodeNames(missed) + " after " +
                                   std::to_string(ToMillis(DetectBound(outage))) + " ms" +
                                   (degraded ? " (loss or latency spike)" : ""));
     return;
@@ -157,7 +148,7 @@ void HealthMonitor::JudgeUp(Outage& outage, const std::map<NodeId, std::set<Node
   if (!missed.empty()) {
     figures_.violations.push_back(outage.node.str() + " back at " +
                                   std::to_string(ToMillis(*outage.up_at)) +
-                                  " ms: still unreachable from " + Names(missed) + " after " +
+                                  " ms: still unreachable from " + NodeNames(missed) + " after " +
                                   std::to_string(ToMillis(bounds_.recover_bound)) + " ms");
     return;
   }

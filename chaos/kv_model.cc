@@ -2,16 +2,12 @@
 
 #include <sstream>
 
+#include "kv/key_path.h"
+
 namespace lashup::chaos {
 namespace {
 
 namespace ops = crdt::ops;
-
-std::string KeyText(const Key& key) {
-  std::string text;
-  for (const std::string& part : key) text += (text.empty() ? "" : "/") + part;
-  return text;
-}
 
 std::string Join(const std::set<std::string>& items) {
   std::string text = "[";
@@ -77,9 +73,9 @@ std::string KvModel::Diff(const Key& key, const crdt::MapValue* value) const {
   auto it = keys_.find(key);
   const bool want_absent = it == keys_.end() || it->second.Empty();
   if (value == nullptr || value->empty()) {
-    return want_absent ? "" : KeyText(key) + ": absent, but acknowledged writes put fields there";
+    return want_absent ? "" : kv::KeyToString(key) + ": absent, but acknowledged writes put fields there";
   }
-  if (want_absent) return KeyText(key) + ": present, but no acknowledged write made it";
+  if (want_absent) return kv::KeyToString(key) + ": present, but no acknowledged write made it";
   const KeyState& want = it->second;
   std::ostringstream out;
   DiffSet(*value, kSetField, want.set, out);
@@ -99,7 +95,7 @@ std::string KvModel::Diff(const Key& key, const crdt::MapValue* value) const {
   const crdt::Value* map = value->Find(kMapField, crdt::CrdtType::kMap);
   DiffSet(map == nullptr ? crdt::MapValue{} : *map->AsMap(), kNestedSetField, want.nested, out);
   const std::string diff = out.str();
-  return diff.empty() ? "" : KeyText(key) + ":" + diff;
+  return diff.empty() ? "" : kv::KeyToString(key) + ":" + diff;
 }
 
 std::vector<std::string> KvModel::Diff(const std::map<Key, crdt::MapValue>& snapshot) const {
@@ -110,7 +106,7 @@ std::vector<std::string> KvModel::Diff(const std::map<Key, crdt::MapValue>& snap
     if (!diff.empty()) diffs.push_back(std::move(diff));
   }
   for (const auto& [key, value] : snapshot) {
-    if (keys_.count(key) == 0) diffs.push_back(KeyText(key) + ": a key no write made");
+    if (keys_.count(key) == 0) diffs.push_back(kv::KeyToString(key) + ": a key no write made");
   }
   return diffs;
 }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "chaos/millis.h"
+#include "chaos/node_names.h"
 
 namespace lashup::chaos {
 namespace {
@@ -111,11 +112,6 @@ void PlanLane(const std::vector<std::string>& lane, Planner plan, Duration gap_l
   }
 }
 
-std::string Names(const std::vector<NodeId>& nodes) {
-  std::string text;
-  for (const NodeId& node : nodes) text += (text.empty() ? "" : ",") + node.str();
-  return text;
-}
 
 }  // namespace
 
@@ -147,15 +143,15 @@ Result<std::set<std::string>> ParseNemeses(const std::string& list) {
 std::string Episode::Describe() const {
   std::ostringstream out;
   out << kind;
-  if (kind == "partition") out << " {" << Names(a) << "} | {" << Names(b) << "}";
-  if (kind == "oneway") out << " {" << Names(a) << "} -> {" << Names(b) << "} blocked";
+  if (kind == "partition") out << " {" << NodeNames(a) << "} | {" << NodeNames(b) << "}";
+  if (kind == "oneway") out << " {" << NodeNames(a) << "} -> {" << NodeNames(b) << "} blocked";
   if (kind == "loss") out << " " << static_cast<int>(loss * 100) << "%";
   if (kind == "latency") out << " +" << ToMillis(latency) << " ms";
   if (kind == "kill" || kind == "pause" || kind == "churn" || kind == "close") {
-    out << " " << Names(a);
+    out << " " << NodeNames(a);
   }
   if (kind == "skew") {
-    out << " " << Names(a) << " " << ToMillis(clock_offset) << " ms, " << clock_drift_ppm
+    out << " " << NodeNames(a) << " " << ToMillis(clock_offset) << " ms, " << clock_drift_ppm
         << " ppm";
   }
   return out.str();
